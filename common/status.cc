@@ -1,0 +1,27 @@
+#include "common/status.h"
+
+namespace esim {
+
+const char* ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kOk: return "ok";
+    case ErrorCode::kUsage: return "usage";
+    case ErrorCode::kInvalidInput: return "invalid_input";
+    case ErrorCode::kNoService: return "pcscd_not_running";
+    case ErrorCode::kNoReader: return "no_reader";
+    case ErrorCode::kReaderNotFound: return "reader_not_found";
+    case ErrorCode::kNoCard: return "no_card";
+    case ErrorCode::kCardRemoved: return "card_removed";
+    case ErrorCode::kReaderBusy: return "reader_busy";
+    case ErrorCode::kReaderError: return "reader_error";
+    case ErrorCode::kNotEuicc: return "not_euicc";
+    case ErrorCode::kCardStatus: return "card_status";
+    case ErrorCode::kMalformedResponse: return "malformed_response";
+    case ErrorCode::kEs10Result: return "es10_result";
+    case ErrorCode::kIo: return "io";
+    case ErrorCode::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+}  // namespace esim

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the Debian 12 packages esimctl needs to build, test and run the demo.
+# Installs only what is missing; runs apt-get update only when something is.
+set -eu
+PACKAGES="build-essential cmake pkg-config asn1c libpcsclite-dev pcscd vsmartcard-vpcd
+libssl-dev openssl libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps: need root (or sudo) to install:$missing" >&2
+  exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# --no-install-recommends: vsmartcard-vpcd would otherwise pull in a GUI stack.
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing
