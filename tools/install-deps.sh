@@ -3,7 +3,8 @@
 # Installs only what is missing; runs apt-get update only when something is.
 set -eu
 PACKAGES="build-essential cmake pkg-config asn1c libpcsclite-dev pcscd vsmartcard-vpcd
-libssl-dev openssl libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev"
+libssl-dev openssl libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+jq"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,0 +1,82 @@
+#include <iostream>
+
+#include "common/bytes.h"
+#include "src/cli/cli_context.h"
+#include "src/cli/exit_codes.h"
+
+#ifndef ESIMCTL_VERSION
+#define ESIMCTL_VERSION "0.0.0"
+#endif
+
+namespace esim {
+
+Result<std::unique_ptr<CardSession>> CliContext::OpenSession() const {
+  SessionOptions options;
+  options.reader = reader;
+  if (!aid_hex.empty()) {
+    ESIM_ASSIGN_OR_RETURN(Bytes aid, FromHex(aid_hex));
+    options.aid = std::move(aid);
+  }
+  options.trace_path = trace_path;
+  options.apdu_log = verbose ? &std::cerr : nullptr;
+  options.shared = shared;
+  options.block_size = block_size;
+  return CardSession::Open(options);
+}
+
+namespace {
+
+// Checks global options that CLI11 cannot check by itself, before any card I/O.
+Status ValidateGlobalOptions(const CliContext& context) {
+  if (!context.aid_hex.empty()) {
+    Result<Bytes> aid = FromHex(context.aid_hex);
+    if (!aid.ok()) return aid.status().WithContext("--aid");
+    if (aid->size() < 5 || aid->size() > 16) {
+      return Status(ErrorCode::kInvalidInput, "--aid: an AID is 5 to 16 bytes, got " +
+                                                  std::to_string(aid->size()));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  CliContext context;
+  CLI::App app{"esimctl: list and manage the eSIM profiles on an eUICC behind a PC/SC reader"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("esimctl ") + ESIMCTL_VERSION);
+  app.add_option("-r,--reader", context.reader,
+                 "reader: PC/SC name, index or unique substring; virtual:STATE.json; replay:TRACE");
+  app.add_option("--aid", context.aid_hex, "ISD-R AID in hex (default: try the known AIDs)");
+  app.add_option("--trace", context.trace_path, "record every APDU exchange to FILE");
+  app.add_flag("--json", context.json, "print exactly one JSON document on stdout");
+  app.add_flag("-v,--verbose", context.verbose, "log APDUs on stderr");
+  app.add_flag("--shared", context.shared,
+               "share the reader with other programs (work on a logical channel)");
+  app.add_option("--block-size", context.block_size, "STORE DATA block size (1-255)")
+      ->check(CLI::Range(1, 255));
+
+  RegisterReadersCommand(app, context);
+  RegisterChipCommands(app, context);
+  RegisterProfileCommands(app, context);
+  RegisterDecodeCommand(app, context);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
+  } catch (const CLI::ParseError& e) {
+    Output output(std::cout, std::cerr, context.json);
+    std::string message = e.what();
+    if (!context.json) message += "\nRun 'esimctl --help' for usage.";
+    return output.Error(Status(ErrorCode::kUsage, message));
+  }
+
+  Output output(std::cout, std::cerr, context.json);
+  if (Status s = ValidateGlobalOptions(context); !s.ok()) return output.Error(s);
+  if (!context.run) return output.Error(Status(ErrorCode::kUsage, "no command given"));
+  return context.run(output);
+}
+
+}  // namespace esim

@@ -1,0 +1,47 @@
+// CliContext: the global options and shared services every esimctl command uses.
+//
+// Commands register themselves on the CLI11 app and record in `run` what to do
+// once parsing succeeded; they open the card through OpenSession() so that
+// reader set-up happens once, and only for commands that need a card.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "common/status.h"
+#include "src/cli/output.h"
+#include "src/session/card_session.h"
+
+namespace esim {
+
+struct CliContext {
+  // Global options (see docs/cli.md).
+  std::string reader;
+  std::string aid_hex;
+  std::string trace_path;
+  bool json = false;
+  bool verbose = false;
+  bool shared = false;
+  size_t block_size = 255;
+
+  // The command chosen on the command line; returns the exit code.
+  std::function<int(Output&)> run;
+
+  // Opens the card session described by the global options.
+  Result<std::unique_ptr<CardSession>> OpenSession() const;
+};
+
+// Each of these adds one command group to `app`.
+void RegisterReadersCommand(CLI::App& app, CliContext& context);
+void RegisterChipCommands(CLI::App& app, CliContext& context);
+void RegisterProfileCommands(CLI::App& app, CliContext& context);
+void RegisterDecodeCommand(CLI::App& app, CliContext& context);
+
+// Parses argv, runs the chosen command and returns the process exit code.
+int RunCli(int argc, char** argv);
+
+}  // namespace esim

@@ -1,0 +1,29 @@
+#include "src/cli/exit_codes.h"
+
+namespace esim {
+
+int ExitCodeFor(ErrorCode code) {
+  // Grouped by where the problem is: 2-9 the command line and local files,
+  // 10-19 the reader stack, 20-29 the card's answers. Never renumber.
+  switch (code) {
+    case ErrorCode::kOk: return 0;
+    case ErrorCode::kInternal: return 1;
+    case ErrorCode::kUsage: return 2;
+    case ErrorCode::kInvalidInput: return 3;
+    case ErrorCode::kIo: return 4;
+    case ErrorCode::kNoService: return 10;
+    case ErrorCode::kNoReader: return 11;
+    case ErrorCode::kReaderNotFound: return 12;
+    case ErrorCode::kNoCard: return 13;
+    case ErrorCode::kCardRemoved: return 14;
+    case ErrorCode::kReaderBusy: return 15;
+    case ErrorCode::kReaderError: return 16;
+    case ErrorCode::kNotEuicc: return 20;
+    case ErrorCode::kCardStatus: return 21;
+    case ErrorCode::kMalformedResponse: return 22;
+    case ErrorCode::kEs10Result: return 23;
+  }
+  return 1;
+}
+
+}  // namespace esim

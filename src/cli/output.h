@@ -1,0 +1,43 @@
+// Output: how a command's result reaches the user, as text or as one JSON document.
+//
+// In --json mode exactly one JSON document is printed on stdout, for success
+// and failure alike ({"error":{"code":...,"message":...}}). In text mode
+// results go to stdout and errors to stderr. Not thread-safe.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace esim {
+
+class Output {
+ public:
+  Output(std::ostream& out, std::ostream& err, bool json) : out_(out), err_(err), json_(json) {}
+
+  // True when the user asked for --json.
+  bool json() const { return json_; }
+  // Prints `document` (JSON mode only).
+  void Json(const nlohmann::json& document);
+  // Prints text lines (text mode only).
+  void Text(const std::string& text);
+  // Reports `status` (not ok) and returns its exit code.
+  int Error(const Status& status);
+  // A note on stderr that never disturbs stdout (e.g. warnings); printed in both modes.
+  void Note(const std::string& text);
+
+ private:
+  std::ostream& out_;
+  std::ostream& err_;
+  bool json_;
+};
+
+// Renders rows as a left-aligned table under `header`; widths count UTF-8 code points.
+std::string RenderTable(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace esim

@@ -1,0 +1,46 @@
+// Es10Client::Call: the one place where a request becomes STORE DATA and an
+// answer becomes a model type. Included only by es10a.cc, es10b.cc, es10c.cc.
+#pragma once
+
+#include "asn1/es10_codec.h"
+#include "src/es10/es10_client.h"
+
+namespace esim {
+
+// True if `status` is how a card answers ES10 on an application that is not the ISD-R.
+inline bool LooksLikeWrongApplication(const Status& status) {
+  return status.code() == ErrorCode::kCardStatus || status.code() == ErrorCode::kMalformedResponse;
+}
+
+template <typename Response, typename Request, typename Check>
+Result<Response> Es10Client::CallChecked(const Request& request, Check&& confirms_isdr) {
+  ESIM_ASSIGN_OR_RETURN(Bytes encoded, es10::Encode(request));
+  for (;;) {
+    ++requests_sent_;
+    Result<Bytes> answer = locator_.channel().Send(encoded);
+    Status failure;
+    if (answer.ok()) {
+      Result<Response> decoded = es10::Decode<Response>(*answer);
+      if (decoded.ok() && (locator_.confirmed() || confirms_isdr(*decoded))) {
+        locator_.Confirm();
+        return decoded;
+      }
+      failure = decoded.ok() ? Status(ErrorCode::kMalformedResponse, "answer failed the ISD-R check")
+                             : decoded.status();
+    } else {
+      failure = answer.status();
+    }
+    if (locator_.confirmed() || !LooksLikeWrongApplication(failure)) return failure;
+    if (!locator_.SelectNext()) {
+      return Status(ErrorCode::kNotEuicc,
+                    locator_.DescribeAttempts() + "\n  last answer: " + failure.message());
+    }
+  }
+}
+
+template <typename Response, typename Request>
+Result<Response> Es10Client::Call(const Request& request) {
+  return CallChecked<Response>(request, [](const Response&) { return true; });
+}
+
+}  // namespace esim

@@ -1,0 +1,62 @@
+// Es10Client: one method per ES10 function the eUICC's ISD-R offers.
+//
+// Each method encodes the request (asn1/), sends it as STORE DATA over the
+// channel the IsdrLocator selected (apdu/), and decodes the response into
+// model types. The methods are grouped by GSMA interface like the spec:
+// es10a.cc (addresses), es10b.cc (eUICC info, notifications), es10c.cc
+// (profiles, EID). Result codes the card reports inside a well-formed answer
+// are returned as data, not errors; the caller decides what they mean.
+// Not thread-safe: one client per card session.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "asn1/messages.h"
+#include "common/status.h"
+#include "src/es10/isdr_locator.h"
+
+namespace esim {
+
+class Es10Client {
+ public:
+  // `locator` must have selected an ISD-R candidate and must outlive the client.
+  explicit Es10Client(IsdrLocator& locator) : locator_(locator) {}
+
+  // ---- ES10a -------------------------------------------------------------
+  // The default SM-DP+ and root SM-DS addresses.
+  Result<es10::EuiccConfiguredAddressesResponse> GetEuiccConfiguredAddresses();
+
+  // ---- ES10b -------------------------------------------------------------
+  // EUICCInfo1: SVN and CI key identifiers.
+  Result<es10::EuiccInfo1> GetEuiccInfo1();
+  // EUICCInfo2: versions, free memory, capabilities, CI key identifiers.
+  Result<es10::EuiccInfo2> GetEuiccInfo2();
+  // Metadata of the pending notifications (all, or those matching `events`).
+  Result<es10::ListNotificationResponse> ListNotification(
+      std::optional<es10::NotificationEvents> events = std::nullopt);
+
+  // ---- ES10c -------------------------------------------------------------
+  // The EID; fails with kMalformedResponse when its check digits are wrong.
+  Result<es10::Eid> GetEid();
+  // ProfileInfo for the profiles matching `request`.
+  Result<es10::GetProfilesInfoResponse> GetProfilesInfo(const es10::GetProfilesInfoRequest& request);
+
+  // The number of ES10 requests sent so far (for diagnostics and benchmarks).
+  uint64_t requests_sent() const { return requests_sent_; }
+
+ private:
+  // Sends `request` and decodes the answer as `Response`. Until the ISD-R is
+  // confirmed, an answer that is not a valid `Response` moves the locator to
+  // the next candidate AID and the request is sent again there.
+  template <typename Response, typename Request>
+  Result<Response> Call(const Request& request);
+  // Like Call, with an extra check a decoded answer must pass to confirm the ISD-R.
+  template <typename Response, typename Request, typename Check>
+  Result<Response> CallChecked(const Request& request, Check&& confirms_isdr);
+
+  IsdrLocator& locator_;
+  uint64_t requests_sent_ = 0;
+};
+
+}  // namespace esim

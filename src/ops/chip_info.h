@@ -1,0 +1,20 @@
+// ReadChipInfo: what `esimctl chip info` shows, read in the fewest exchanges.
+#pragma once
+
+#include "asn1/messages.h"
+#include "common/status.h"
+#include "src/session/card_session.h"
+
+namespace esim {
+
+struct ChipInfo {
+  es10::Eid eid;
+  es10::EuiccInfo2 info2;
+  es10::ExtCardResource resources;  // parsed from info2.extCardResource
+  es10::EuiccConfiguredAddressesResponse addresses;
+};
+
+// Reads EID, EUICCInfo2 and the configured addresses (three ES10 requests).
+Result<ChipInfo> ReadChipInfo(CardSession& session);
+
+}  // namespace esim

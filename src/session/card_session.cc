@@ -1,0 +1,84 @@
+#include "src/session/card_session.h"
+
+#include "apdu/isdr_aids.h"
+#include "apdu/response_apdu.h"
+#include "readers/pcsc_reader.h"
+#include "readers/replay_reader.h"
+#include "readers/trace_reader.h"
+#include "readers/virtual_reader.h"
+
+namespace esim {
+
+namespace {
+
+constexpr std::string_view kVirtualPrefix = "virtual:";
+constexpr std::string_view kReplayPrefix = "replay:";
+
+bool StartsWith(const std::string& s, std::string_view prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Wraps `reader` with the --trace file and the -v log, in that order, so the
+// trace records exactly what the card saw.
+Result<std::unique_ptr<Reader>> Decorate(std::unique_ptr<Reader> reader,
+                                         const SessionOptions& options) {
+  if (!options.trace_path.empty()) {
+    ESIM_ASSIGN_OR_RETURN(auto traced, TracingReader::ToFile(std::move(reader), options.trace_path));
+    reader = std::move(traced);
+  }
+  if (options.apdu_log != nullptr) {
+    TraceOptions log;
+    log.annotate = true;
+    log.describe_sw = apdu::DescribeStatusWord;
+    reader = std::make_unique<TracingReader>(std::move(reader), *options.apdu_log, log);
+  }
+  return reader;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Reader>> OpenReader(const std::string& spec, bool shared) {
+  if (StartsWith(spec, kVirtualPrefix)) {
+    ESIM_ASSIGN_OR_RETURN(auto reader, VirtualReader::Open(spec.substr(kVirtualPrefix.size()), {}));
+    return std::unique_ptr<Reader>(std::move(reader));
+  }
+  if (StartsWith(spec, kReplayPrefix)) {
+    ESIM_ASSIGN_OR_RETURN(auto reader, ReplayReader::Open(spec.substr(kReplayPrefix.size())));
+    return std::unique_ptr<Reader>(std::move(reader));
+  }
+  ESIM_ASSIGN_OR_RETURN(auto reader,
+                        PcscReader::Open(spec, shared ? PcscReader::ShareMode::kShared
+                                                      : PcscReader::ShareMode::kExclusive));
+  return std::unique_ptr<Reader>(std::move(reader));
+}
+
+Result<std::unique_ptr<CardSession>> CardSession::Open(const SessionOptions& options) {
+  auto session = std::make_unique<CardSession>(Key{});
+  ESIM_ASSIGN_OR_RETURN(auto bare, OpenReader(options.reader, options.shared));
+  ESIM_ASSIGN_OR_RETURN(session->reader_, Decorate(std::move(bare), options));
+
+  apdu::TransportOptions transport_options;
+  session->transport_ = std::make_unique<apdu::ApduTransport>(*session->reader_, transport_options);
+
+  apdu::StoreDataOptions channel_options;
+  channel_options.block_size = options.block_size;
+  // Holding the reader exclusively, the basic channel is ours alone and saves the
+  // MANAGE CHANNEL open/close pair; shared, another program may use channel 0.
+  channel_options.logical_channel = options.shared;
+  ESIM_ASSIGN_OR_RETURN(session->channel_,
+                        apdu::StoreDataChannel::Open(*session->transport_, channel_options));
+
+  std::vector<Bytes> candidates =
+      options.aid ? std::vector<Bytes>{*options.aid} : apdu::KnownIsdrAids();
+  session->locator_ = std::make_unique<IsdrLocator>(*session->channel_, std::move(candidates));
+  ESIM_RETURN_IF_ERROR(session->locator_->SelectFirst());
+  session->client_ = std::make_unique<Es10Client>(*session->locator_);
+  return session;
+}
+
+CardSession::~CardSession() {
+  // Members die in reverse order: client, locator, then the channel closes its
+  // logical channel while transport and reader are still alive.
+}
+
+}  // namespace esim
