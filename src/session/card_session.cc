@@ -53,9 +53,14 @@ Result<std::unique_ptr<Reader>> OpenReader(const std::string& spec, bool shared)
 }
 
 Result<std::unique_ptr<CardSession>> CardSession::Open(const SessionOptions& options) {
+  ESIM_ASSIGN_OR_RETURN(auto reader, OpenReader(options.reader, options.shared));
+  return OnReader(std::move(reader), options);
+}
+
+Result<std::unique_ptr<CardSession>> CardSession::OnReader(std::unique_ptr<Reader> reader,
+                                                           const SessionOptions& options) {
   auto session = std::make_unique<CardSession>(Key{});
-  ESIM_ASSIGN_OR_RETURN(auto bare, OpenReader(options.reader, options.shared));
-  ESIM_ASSIGN_OR_RETURN(session->reader_, Decorate(std::move(bare), options));
+  ESIM_ASSIGN_OR_RETURN(session->reader_, Decorate(std::move(reader), options));
 
   apdu::TransportOptions transport_options;
   session->transport_ = std::make_unique<apdu::ApduTransport>(*session->reader_, transport_options);

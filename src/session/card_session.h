@@ -37,6 +37,9 @@ class CardSession {
   // Opens the reader, the channel and selects the ISD-R. Errors carry the
   // reader/card failure (kNoService, kNoReader, kNoCard, kNotEuicc, ...).
   static Result<std::unique_ptr<CardSession>> Open(const SessionOptions& options);
+  // As Open, on a reader the caller already opened (options.reader is ignored).
+  static Result<std::unique_ptr<CardSession>> OnReader(std::unique_ptr<Reader> reader,
+                                                       const SessionOptions& options);
   ~CardSession();
   CardSession(const CardSession&) = delete;
   CardSession& operator=(const CardSession&) = delete;

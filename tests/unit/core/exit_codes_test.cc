@@ -31,7 +31,7 @@ TEST(ExitCodesTest, DocumentationTableMatchesCode) {
   std::ifstream doc(std::string(ESIM_SOURCE_DIR) + "/docs/exit-codes.md");
   ASSERT_TRUE(doc) << "docs/exit-codes.md missing";
   std::map<std::string, int> documented;
-  std::regex row(R"(^\|\s*(\d+)\s*\|\s*`([a-z_]+)`)");
+  std::regex row(R"(^\|\s*(\d+)\s*\|\s*`([a-z0-9_]+)`)");
   std::string line;
   while (std::getline(doc, line)) {
     std::smatch m;
