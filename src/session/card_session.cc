@@ -28,6 +28,7 @@ Result<std::unique_ptr<Reader>> Decorate(std::unique_ptr<Reader> reader,
   }
   if (options.apdu_log != nullptr) {
     TraceOptions log;
+    log.header = false;  // -v is a live log: reader and ATR are known to the user
     log.annotate = true;
     log.describe_sw = apdu::DescribeStatusWord;
     reader = std::make_unique<TracingReader>(std::move(reader), *options.apdu_log, log);

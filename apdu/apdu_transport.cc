@@ -1,0 +1,68 @@
+#include "apdu/apdu_transport.h"
+
+#include <string>
+#include <utility>
+
+#include "apdu/logical_channel.h"
+
+namespace esim::apdu {
+namespace {
+
+constexpr uint8_t kInsGetResponse = 0xC0;
+
+// SW2 of 61xx / 6Cxx as a length: 00 means 256.
+uint32_t LengthFromSw2(uint8_t sw2) { return sw2 == 0 ? 256u : sw2; }
+
+}  // namespace
+
+ApduTransport::ApduTransport(Reader& reader, Options options)
+    : reader_(reader), options_(options) {}
+
+Result<ResponseApdu> ApduTransport::SendOne(const CommandApdu& command) {
+  // Extended form only when the command needs it: MANAGE CHANNEL, SELECT and GET RESPONSE
+  // stay short so cards that accept extended length for STORE DATA only are not confused.
+  const bool extended = options_.extended_length && command.NeedsExtended();
+  ESIM_ASSIGN_OR_RETURN(Bytes encoded, command.Encode(extended));
+  ++exchanges_;
+  ESIM_ASSIGN_OR_RETURN(Bytes answer, reader_.Transmit(encoded));
+  return ParseResponse(answer);
+}
+
+Result<ResponseApdu> ApduTransport::SendWithLeRetry(const CommandApdu& command) {
+  ESIM_ASSIGN_OR_RETURN(ResponseApdu response, SendOne(command));
+  if (response.sw1() != 0x6C) return response;
+  // Wrong Le: the card told us the exact length; re-send once. A second 6Cxx is returned to
+  // the caller as it is rather than looping on a confused card.
+  CommandApdu again = command;
+  again.le = LengthFromSw2(response.sw2());
+  return SendOne(again);
+}
+
+Result<ResponseApdu> ApduTransport::TransceiveOnce(const CommandApdu& command) {
+  return SendOne(command);
+}
+
+Result<ResponseApdu> ApduTransport::Transceive(const CommandApdu& command) {
+  ESIM_ASSIGN_OR_RETURN(ResponseApdu response, SendWithLeRetry(command));
+  // GET RESPONSE is an interindustry command: class 00 on the channel of the command.
+  const uint8_t get_response_cla = ClaForChannel(0x00, ChannelFromCla(command.cla));
+  Bytes data = std::move(response.data);
+  int rounds = 0;
+  while (response.sw1() == 0x61) {
+    if (rounds >= options_.max_get_response_rounds) {
+      return Status(ErrorCode::kCardStatus,
+                    "card kept answering 61xx (more data) after " + std::to_string(rounds) +
+                        " GET RESPONSE rounds (" + std::to_string(data.size()) +
+                        " bytes so far, last SW " + SwHex(response.sw) + "); giving up");
+    }
+    ++rounds;
+    CommandApdu get_response{get_response_cla, kInsGetResponse, 0x00, 0x00, {},
+                             LengthFromSw2(response.sw2())};
+    ESIM_ASSIGN_OR_RETURN(response, SendWithLeRetry(get_response));
+    data.insert(data.end(), response.data.begin(), response.data.end());
+  }
+  response.data = std::move(data);
+  return response;
+}
+
+}  // namespace esim::apdu

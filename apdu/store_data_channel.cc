@@ -1,0 +1,119 @@
+#include "apdu/store_data_channel.h"
+
+#include <algorithm>
+#include <string>
+
+#include "apdu/isdr_aids.h"
+#include "apdu/logical_channel.h"
+#include "apdu/response_apdu.h"
+
+namespace esim::apdu {
+namespace {
+
+constexpr uint8_t kClaInterindustry = 0x00;
+constexpr uint8_t kClaGlobalPlatform = 0x80;
+constexpr uint8_t kInsSelect = 0xA4;
+constexpr uint8_t kInsStoreData = 0xE2;
+constexpr uint8_t kP1MoreBlocks = 0x11;
+constexpr uint8_t kP1LastBlock = 0x91;
+constexpr uint16_t kSwNotFound = 0x6A82;
+constexpr size_t kMaxBlocks = 256;  // P2 is one byte
+
+std::string DescribeAid(ByteView aid) {
+  std::string out = ToHex(aid);
+  std::string_view name = IsdrAidName(aid);
+  if (!name.empty()) out += " (" + std::string(name) + " ISD-R)";
+  return out;
+}
+
+}  // namespace
+
+StoreDataChannel::StoreDataChannel(ConstructionKey, ApduTransport& transport, Options options,
+                                   uint8_t channel, bool owns_channel)
+    : transport_(transport), options_(options), channel_(channel), owns_channel_(owns_channel) {}
+
+Result<std::unique_ptr<StoreDataChannel>> StoreDataChannel::Open(ApduTransport& transport,
+                                                                 Options options) {
+  const size_t max_block =
+      transport.options().extended_length ? kMaxExtendedData : kMaxShortData;
+  if (options.block_size == 0 || options.block_size > max_block) {
+    return Status(ErrorCode::kInvalidInput,
+                  "STORE DATA block size " + std::to_string(options.block_size) +
+                      " out of range 1.." + std::to_string(max_block));
+  }
+  uint8_t channel = 0;
+  if (options.logical_channel) {
+    ESIM_ASSIGN_OR_RETURN(channel, OpenLogicalChannel(transport));
+  }
+  return std::make_unique<StoreDataChannel>(ConstructionKey(), transport, options, channel,
+                                            options.logical_channel);
+}
+
+StoreDataChannel::~StoreDataChannel() {
+  // Best effort: the card may already be gone, and a destructor has nobody to tell.
+  (void)Close();
+}
+
+Status StoreDataChannel::Select(ByteView aid) {
+  selected_aid_.clear();
+  if (closed_) return Status(ErrorCode::kInternal, "SELECT on a closed channel");
+  if (aid.empty() || aid.size() > 16) {
+    return Status(ErrorCode::kInvalidInput,
+                  "AID must be 1..16 bytes, got " + std::to_string(aid.size()));
+  }
+  CommandApdu select{ClaForChannel(kClaInterindustry, channel_), kInsSelect, 0x04, 0x00,
+                     Bytes(aid.begin(), aid.end()), 256};
+  // TransceiveOnce: a 61xx answer announces the FCI, which nothing here reads; fetching it
+  // would cost a GET RESPONSE on every command, and the next command discards it.
+  ESIM_ASSIGN_OR_RETURN(ResponseApdu response, transport_.TransceiveOnce(select));
+  if (response.IsSuccess() || response.sw1() == 0x61) {
+    selected_aid_.assign(aid.begin(), aid.end());
+    return Status::Ok();
+  }
+  if (response.sw == kSwNotFound) {
+    return Status(ErrorCode::kNotEuicc,
+                  "no application with AID " + DescribeAid(aid) + " (SELECT answered 6A82)");
+  }
+  return UnexpectedStatus(response.sw, "SELECT " + DescribeAid(aid));
+}
+
+Result<Bytes> StoreDataChannel::Send(ByteView es10_request) {
+  if (closed_) return Status(ErrorCode::kInternal, "STORE DATA on a closed channel");
+  if (es10_request.empty()) return Status(ErrorCode::kInvalidInput, "empty ES10 request");
+  const size_t block = options_.block_size;
+  const size_t blocks = (es10_request.size() + block - 1) / block;
+  if (blocks > kMaxBlocks) {
+    return Status(ErrorCode::kInvalidInput,
+                  "ES10 request of " + std::to_string(es10_request.size()) +
+                      " bytes needs more than 256 STORE DATA blocks of " + std::to_string(block));
+  }
+  // Le is always present: some modems return no data without it (facts sheet 6.4).
+  const uint32_t le = transport_.options().extended_length ? kMaxExtendedLe : kMaxShortLe;
+  const uint8_t cla = ClaForChannel(kClaGlobalPlatform, channel_);
+  ResponseApdu response;
+  for (size_t i = 0; i < blocks; ++i) {
+    const size_t offset = i * block;
+    const size_t length = std::min(block, es10_request.size() - offset);
+    const bool last = i + 1 == blocks;
+    ByteView chunk = es10_request.subspan(offset, length);
+    CommandApdu store{cla, kInsStoreData, last ? kP1LastBlock : kP1MoreBlocks,
+                      static_cast<uint8_t>(i), Bytes(chunk.begin(), chunk.end()), le};
+    ESIM_ASSIGN_OR_RETURN(response, transport_.Transceive(store));
+    if (!response.IsSuccess()) {
+      return UnexpectedStatus(response.sw, "STORE DATA block " + std::to_string(i + 1) +
+                                               " of " + std::to_string(blocks));
+    }
+  }
+  return std::move(response.data);
+}
+
+Status StoreDataChannel::Close() {
+  if (closed_) return Status::Ok();
+  closed_ = true;
+  selected_aid_.clear();
+  if (!owns_channel_) return Status::Ok();
+  owns_channel_ = false;
+  return CloseLogicalChannel(transport_, channel_);
+}
+
+}  // namespace esim::apdu

@@ -1,0 +1,83 @@
+// StoreDataChannel: the ISD-R on one channel, reached through ES10 STORE DATA commands.
+//
+// Owns the channel it works on (the basic channel 0, or a logical channel it opened and
+// closes again: RAII), selects an application by AID, and delivers an ES10 request of any
+// length as a chain of STORE DATA blocks (P1 11 = more blocks, 91 = last block; P2 = block
+// number from 0; Le 00 always sent because some modems drop the answer without it). The
+// complete answer of the last block is returned; GET RESPONSE and 6Cxx are handled by the
+// ApduTransport below. Which AID is really the ISD-R is decided one layer up (the ES10
+// client confirms it with an ES10 answer); Select only reports 6A82 as kNotEuicc so the
+// caller can try the next AID. Not thread-safe: one user at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "apdu/apdu_transport.h"
+#include "common/bytes.h"
+#include "common/status.h"
+
+namespace esim::apdu {
+
+// Channel knobs. Declared outside StoreDataChannel so it can be a default argument.
+struct StoreDataOptions {
+  // Data bytes per STORE DATA block: 1..255 short (lpac uses 120, OpenEUICC 63), up to
+  // 65535 when the transport allows extended length.
+  size_t block_size = 255;
+  // Open a logical channel for the ISD-R instead of using the basic channel.
+  bool logical_channel = false;
+};
+
+class StoreDataChannel {
+ public:
+  using Options = StoreDataOptions;
+
+  // Prepares a channel on `transport` (which must outlive it): opens a logical channel when
+  // options.logical_channel, else uses the basic channel. kInvalidInput for a bad block
+  // size; MANAGE CHANNEL failures as OpenLogicalChannel reports them.
+  static Result<std::unique_ptr<StoreDataChannel>> Open(ApduTransport& transport,
+                                                        Options options = {});
+  // Use Open(); the key keeps construction there (where the options are checked).
+  class ConstructionKey {
+    friend class StoreDataChannel;
+    ConstructionKey() = default;
+  };
+  StoreDataChannel(ConstructionKey, ApduTransport& transport, Options options, uint8_t channel,
+                   bool owns_channel);
+  // Closes the logical channel, if any, ignoring failures (call Close() to see them).
+  ~StoreDataChannel();
+  StoreDataChannel(const StoreDataChannel&) = delete;
+  StoreDataChannel& operator=(const StoreDataChannel&) = delete;
+
+  // Selects the application `aid` (c A4 04 00 Lc AID 00). 9000 and 61xx are success; the
+  // FCI announced by 61xx is NOT fetched, to save one exchange per command: nothing in
+  // esimctl reads it, and a new command simply discards it (ISO 7816-4). 6A82 gives
+  // kNotEuicc "no application with AID ..."; other SWs kCardStatus.
+  Status Select(ByteView aid);
+  // Sends one ES10 request as chained STORE DATA blocks and returns the answer data of the
+  // last block. A non-success SW on any block gives kCardStatus naming the block and the
+  // SW (e.g. 6A88 after the card ended an install). kInvalidInput for an empty request or
+  // one needing more than 256 blocks.
+  Result<Bytes> Send(ByteView es10_request);
+  // Closes the logical channel opened by Open (no-op on the basic channel or when already
+  // closed). The channel is unusable afterwards either way.
+  Status Close();
+
+  // The AID selected by the last successful Select (empty before, or after a failed one).
+  ByteView selected_aid() const { return selected_aid_; }
+  // The channel number commands go to (0 = basic channel).
+  uint8_t channel() const { return channel_; }
+  // The options in force.
+  const Options& options() const { return options_; }
+
+ private:
+  ApduTransport& transport_;
+  Options options_;
+  uint8_t channel_ = 0;
+  bool owns_channel_ = false;  // true while a logical channel we opened is open
+  bool closed_ = false;
+  Bytes selected_aid_;
+};
+
+}  // namespace esim::apdu

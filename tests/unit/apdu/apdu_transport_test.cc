@@ -1,0 +1,201 @@
+#include "apdu/apdu_transport.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/unit/apdu/scripted_reader.h"
+
+namespace esim::apdu {
+namespace {
+
+using esim::testing::ScriptedReader;
+
+std::string Repeat(std::string_view hex_byte, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += hex_byte;
+  return out;
+}
+
+// STORE DATA GetProfilesInfo, last block, Le 00.
+const CommandApdu kStoreData{0x80, 0xE2, 0x91, 0x00, {0xBF, 0x2D, 0x00}, 256};
+constexpr char kStoreDataHex[] = "80E2910003BF2D0000";
+
+TEST(ApduTransportTest, PassesSimpleAnswerThrough) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "BF2D03810101 9000");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(r->data), "BF2D03810101");
+  EXPECT_EQ(r->sw, 0x9000);
+  EXPECT_EQ(transport.exchanges(), 1u);
+}
+
+TEST(ApduTransportTest, GetResponseRoundsAreConcatenated) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "6110")
+      .Expect("00C0000010", Repeat("11", 16) + "6105")
+      .Expect("00C0000005", Repeat("22", 5) + "9000");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(r->data), Repeat("11", 16) + Repeat("22", 5));
+  EXPECT_EQ(r->sw, 0x9000);
+  EXPECT_EQ(transport.exchanges(), 3u);
+}
+
+TEST(ApduTransportTest, DataBefore61xxIsKept) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "AABB 6102").Expect("00C0000002", "CCDD 9000");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(ToHex(r->data), "AABBCCDD");
+}
+
+TEST(ApduTransportTest, SixtyOneZeroZeroMeans256) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "6100")
+      .Expect("00C0000000", Repeat("33", 256) + "6100")
+      .Expect("00C0000000", Repeat("44", 256) + "6103")
+      .Expect("00C0000003", "555555 9000");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->data.size(), 515u);
+  EXPECT_EQ(transport.exchanges(), 4u);
+}
+
+TEST(ApduTransportTest, GetResponseKeepsTheChannelOfTheCommand) {
+  ScriptedReader card;
+  card.Expect("81E2910003BF2D0000", "6102").Expect("01C0000002", "AABB9000");
+  card.Expect("C5E2910003BF2D0000", "6102").Expect("45C0000002", "AABB9000");
+  ApduTransport transport(card);
+  CommandApdu on_channel_1 = kStoreData;
+  on_channel_1.cla = 0x81;
+  EXPECT_TRUE(transport.Transceive(on_channel_1).ok());
+  CommandApdu on_channel_9 = kStoreData;
+  on_channel_9.cla = 0xC5;
+  EXPECT_TRUE(transport.Transceive(on_channel_9).ok());
+}
+
+TEST(ApduTransportTest, Endless6100IsBounded) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "6100");
+  for (int i = 0; i < 3; ++i) card.Expect("00C0000000", "6100");
+  ApduTransport transport(card, {.max_get_response_rounds = 3, .extended_length = false});
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kCardStatus);
+  EXPECT_NE(r.status().message().find("card kept answering 61xx"), std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(transport.exchanges(), 4u);
+}
+
+TEST(ApduTransportTest, DefaultBoundIs64Rounds) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "6101");
+  for (int i = 0; i < 64; ++i) card.Expect("00C0000001", "AA6101");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  EXPECT_EQ(r.status().code(), ErrorCode::kCardStatus);
+  EXPECT_EQ(transport.exchanges(), 65u);
+}
+
+TEST(ApduTransportTest, WrongLeIsResentOnceWithTheCardsLe) {
+  ScriptedReader card;
+  card.Expect("00B0000000", "6C10").Expect("00B0000010", Repeat("AB", 16) + "9000");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive({0x00, 0xB0, 0x00, 0x00, {}, 256});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->data.size(), 16u);
+  EXPECT_EQ(r->sw, 0x9000);
+  EXPECT_EQ(transport.exchanges(), 2u);
+}
+
+TEST(ApduTransportTest, SecondWrongLeIsReturnedNotLooped) {
+  ScriptedReader card;
+  card.Expect("00B0000000", "6C10").Expect("00B0000010", "6C08");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive({0x00, 0xB0, 0x00, 0x00, {}, 256});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sw, 0x6C08);
+  EXPECT_FALSE(r->IsSuccess());
+}
+
+TEST(ApduTransportTest, WrongLeDuringGetResponse) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "6100")
+      .Expect("00C0000000", "6C05")
+      .Expect("00C0000005", "0102030405 9000");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(ToHex(r->data), "0102030405");
+}
+
+TEST(ApduTransportTest, ProactivePendingIsSuccessAndNotFollowedUp) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "BF3103800100 9112");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->IsSuccess());
+  EXPECT_EQ(r->sw, 0x9112);
+  EXPECT_EQ(ToHex(r->data), "BF3103800100");
+  EXPECT_EQ(transport.exchanges(), 1u);
+}
+
+TEST(ApduTransportTest, ErrorStatusWordsAreValues) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "6A88");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sw, 0x6A88);
+}
+
+TEST(ApduTransportTest, ReaderFailuresPassThrough) {
+  ScriptedReader card;
+  card.ExpectFailure(kStoreDataHex, Status(ErrorCode::kCardRemoved, "card removed"));
+  ApduTransport transport(card);
+  EXPECT_EQ(transport.Transceive(kStoreData).status().code(), ErrorCode::kCardRemoved);
+}
+
+TEST(ApduTransportTest, MissingStatusWordIsAReaderError) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "");
+  ApduTransport transport(card);
+  EXPECT_EQ(transport.Transceive(kStoreData).status().code(), ErrorCode::kReaderError);
+}
+
+TEST(ApduTransportTest, TransceiveOnceDoesNotFetch) {
+  ScriptedReader card;
+  card.Expect("00A4040002A00000", "6120");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.TransceiveOnce({0x00, 0xA4, 0x04, 0x00, {0xA0, 0x00}, 256});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sw, 0x6120);
+  EXPECT_EQ(transport.exchanges(), 1u);
+}
+
+TEST(ApduTransportTest, LongCommandNeedsExtendedLength) {
+  ScriptedReader card;
+  ApduTransport transport(card);
+  CommandApdu long_command{0x80, 0xE2, 0x91, 0x00, Bytes(300, 0x5A), 256};
+  EXPECT_EQ(transport.Transceive(long_command).status().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(transport.exchanges(), 0u);
+}
+
+TEST(ApduTransportTest, ExtendedLengthOnlyWhenNeeded) {
+  ScriptedReader card;
+  card.Expect("80E2910000012C" + Repeat("5A", 300) + "0000", "9000");
+  card.Expect("0070000001", "019000");
+  ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
+  EXPECT_TRUE(transport.Transceive({0x80, 0xE2, 0x91, 0x00, Bytes(300, 0x5A), 65536}).ok());
+  EXPECT_TRUE(transport.Transceive({0x00, 0x70, 0x00, 0x00, {}, 1}).ok());
+}
+
+}  // namespace
+}  // namespace esim::apdu

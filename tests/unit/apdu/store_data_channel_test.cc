@@ -1,0 +1,243 @@
+#include "apdu/store_data_channel.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "apdu/isdr_aids.h"
+#include "tests/unit/apdu/scripted_reader.h"
+
+namespace esim::apdu {
+namespace {
+
+using esim::testing::ScriptedReader;
+
+constexpr char kGsmaAid[] = "A0000005591010FFFFFFFF8900000100";
+
+std::string Repeat(std::string_view hex_byte, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += hex_byte;
+  return out;
+}
+
+std::unique_ptr<StoreDataChannel> OpenOrDie(ApduTransport& transport, StoreDataOptions options) {
+  Result<std::unique_ptr<StoreDataChannel>> channel = StoreDataChannel::Open(transport, options);
+  EXPECT_TRUE(channel.ok()) << channel.status().message();
+  return channel.ok() ? std::move(channel).value() : nullptr;
+}
+
+TEST(StoreDataChannelTest, BasicChannelOpensWithoutExchanges) {
+  ScriptedReader card;
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {});
+  ASSERT_NE(channel, nullptr);
+  EXPECT_EQ(channel->channel(), 0);
+  EXPECT_TRUE(channel->selected_aid().empty());
+  EXPECT_EQ(transport.exchanges(), 0u);
+}
+
+TEST(StoreDataChannelTest, SelectIsdr) {
+  ScriptedReader card;
+  card.Expect(std::string("00A4040010") + kGsmaAid + "00", "9000");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {});
+  ASSERT_TRUE(channel->Select(KnownIsdrAids()[0]).ok());
+  EXPECT_EQ(ToHex(channel->selected_aid()), kGsmaAid);
+}
+
+TEST(StoreDataChannelTest, Select61xxIsSuccessWithoutFetchingTheFci) {
+  ScriptedReader card;
+  card.Expect(std::string("00A4040010") + kGsmaAid + "00", "6121");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {});
+  EXPECT_TRUE(channel->Select(KnownIsdrAids()[0]).ok());
+  EXPECT_EQ(transport.exchanges(), 1u);
+}
+
+TEST(StoreDataChannelTest, Select6A82IsNotEuicc) {
+  ScriptedReader card;
+  card.Expect(std::string("00A4040010") + kGsmaAid + "00", "6A82");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {});
+  Status s = channel->Select(KnownIsdrAids()[0]);
+  EXPECT_EQ(s.code(), ErrorCode::kNotEuicc);
+  EXPECT_NE(s.message().find("no application with AID"), std::string::npos);
+  EXPECT_NE(s.message().find(kGsmaAid), std::string::npos);
+  EXPECT_NE(s.message().find("GSMA standard"), std::string::npos);
+  EXPECT_TRUE(channel->selected_aid().empty());
+}
+
+TEST(StoreDataChannelTest, SelectOtherFailureIsCardStatus) {
+  ScriptedReader card;
+  card.Expect("00A4040002A00000", "6999");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {});
+  Status s = channel->Select(Bytes{0xA0, 0x00});
+  EXPECT_EQ(s.code(), ErrorCode::kCardStatus);
+  EXPECT_NE(s.message().find("6999"), std::string::npos);
+}
+
+TEST(StoreDataChannelTest, SendOneBlock) {
+  ScriptedReader card;
+  card.Expect("80E2910003BF2D0000", "BF2D03810101 9000");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {});
+  Result<Bytes> r = channel->Send(FromHex("BF2D00").value());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(*r), "BF2D03810101");
+}
+
+TEST(StoreDataChannelTest, BlockSizeOneChainsEveryByte) {
+  ScriptedReader card;
+  card.Expect("80E2110001BF00", "9000")
+      .Expect("80E21101012D00", "9000")
+      .Expect("80E29102010000", "BF2D00 9000");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {.block_size = 1, .logical_channel = false});
+  Result<Bytes> r = channel->Send(FromHex("BF2D00").value());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(*r), "BF2D00");
+}
+
+TEST(StoreDataChannelTest, BlockSize120) {
+  ScriptedReader card;
+  card.Expect("80E2110078" + Repeat("01", 120) + "00", "9000")
+      .Expect("80E2110178" + Repeat("02", 120) + "00", "9000")
+      .Expect("80E291023C" + Repeat("03", 60) + "00", "AA 9000");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {.block_size = 120, .logical_channel = false});
+  Result<Bytes> r = channel->Send(FromHex(Repeat("01", 120) + Repeat("02", 120) + Repeat("03", 60)).value());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(*r), "AA");
+  EXPECT_EQ(transport.exchanges(), 3u);
+}
+
+TEST(StoreDataChannelTest, BlockSize255) {
+  ScriptedReader card;
+  card.Expect("80E29100FF" + Repeat("07", 255) + "00", "9000");
+  card.Expect("80E21100FF" + Repeat("07", 255) + "00", "9000")
+      .Expect("80E2910101" + std::string("08") + "00", "9000");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {});
+  EXPECT_TRUE(channel->Send(FromHex(Repeat("07", 255)).value()).ok());
+  EXPECT_TRUE(channel->Send(FromHex(Repeat("07", 255) + "08").value()).ok());
+}
+
+TEST(StoreDataChannelTest, LongAnswerOfLastBlockComesThroughGetResponse) {
+  ScriptedReader card;
+  card.Expect("80E2910003BF280000", "6100")
+      .Expect("00C0000000", Repeat("AB", 256) + "6110")
+      .Expect("00C0000010", Repeat("CD", 16) + "9000");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {});
+  Result<Bytes> r = channel->Send(FromHex("BF2800").value());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->size(), 272u);
+}
+
+TEST(StoreDataChannelTest, FailingBlockStopsTheChain) {
+  ScriptedReader card;
+  card.Expect("80E2110001AA00", "9000").Expect("80E2110101BB00", "6A88");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {.block_size = 1, .logical_channel = false});
+  Result<Bytes> r = channel->Send(FromHex("AABBCC").value());
+  EXPECT_EQ(r.status().code(), ErrorCode::kCardStatus);
+  EXPECT_EQ(r.status().message(),
+            "STORE DATA block 2 of 3: card answered 6A88 (referenced data not found)");
+}
+
+TEST(StoreDataChannelTest, ProactivePendingIsSuccess) {
+  ScriptedReader card;
+  card.Expect("80E2910003BF310000", "BF3103800100 9110");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {});
+  Result<Bytes> r = channel->Send(FromHex("BF3100").value());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(ToHex(*r), "BF3103800100");
+}
+
+TEST(StoreDataChannelTest, RejectsBadBlockSizesAndEmptyRequests) {
+  ScriptedReader card;
+  ApduTransport transport(card);
+  EXPECT_EQ(StoreDataChannel::Open(transport, {.block_size = 0, .logical_channel = false})
+                .status()
+                .code(),
+            ErrorCode::kInvalidInput);
+  EXPECT_EQ(StoreDataChannel::Open(transport, {.block_size = 256, .logical_channel = false})
+                .status()
+                .code(),
+            ErrorCode::kInvalidInput);
+  auto channel = OpenOrDie(transport, {});
+  EXPECT_EQ(channel->Send(Bytes{}).status().code(), ErrorCode::kInvalidInput);
+}
+
+TEST(StoreDataChannelTest, LogicalChannelLifecycle) {
+  ScriptedReader card;
+  card.Expect("0070000001", "029000")
+      .Expect(std::string("02A4040010") + kGsmaAid + "00", "9000")
+      .Expect("82E2910003BF2D0000", "6102")
+      .Expect("02C0000002", "AABB9000")
+      .Expect("0070800200", "9000");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {.block_size = 255, .logical_channel = true});
+  ASSERT_NE(channel, nullptr);
+  EXPECT_EQ(channel->channel(), 2);
+  ASSERT_TRUE(channel->Select(KnownIsdrAids()[0]).ok());
+  Result<Bytes> r = channel->Send(FromHex("BF2D00").value());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(*r), "AABB");
+  EXPECT_TRUE(channel->Close().ok());
+  EXPECT_TRUE(channel->Close().ok());  // second close: nothing sent
+  EXPECT_EQ(channel->Send(FromHex("BF2D00").value()).status().code(), ErrorCode::kInternal);
+}
+
+TEST(StoreDataChannelTest, HighChannelUsesFurtherInterindustryCla) {
+  ScriptedReader card;
+  card.Expect("0070000001", "059000")
+      .Expect("41A4040002A00000", "9000")
+      .Expect("C1E2910003BF2D0000", "9000")
+      .Expect("0070800500", "9000");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {.block_size = 255, .logical_channel = true});
+  ASSERT_TRUE(channel->Select(Bytes{0xA0, 0x00}).ok());
+  EXPECT_TRUE(channel->Send(FromHex("BF2D00").value()).ok());
+}
+
+TEST(StoreDataChannelTest, DestructorClosesTheLogicalChannel) {
+  ScriptedReader card;
+  card.Expect("0070000001", "019000").Expect("0070800100", "9000");
+  ApduTransport transport(card);
+  { auto channel = OpenOrDie(transport, {.block_size = 255, .logical_channel = true}); }
+  EXPECT_EQ(card.remaining(), 0u);
+}
+
+TEST(StoreDataChannelTest, LogicalChannelNotSupported) {
+  ScriptedReader card;
+  card.Expect("0070000001", "6881");
+  ApduTransport transport(card);
+  Result<std::unique_ptr<StoreDataChannel>> channel =
+      StoreDataChannel::Open(transport, {.block_size = 255, .logical_channel = true});
+  EXPECT_EQ(channel.status().code(), ErrorCode::kCardStatus);
+  EXPECT_NE(channel.status().message().find("logical channels not supported"), std::string::npos);
+}
+
+TEST(StoreDataChannelTest, ExtendedLengthBlocks) {
+  ScriptedReader card;
+  card.Expect("80E291000003E8" + Repeat("5A", 1000) + "0000", "BF2D00 9000");
+  ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
+  auto channel = OpenOrDie(transport, {.block_size = 1000, .logical_channel = false});
+  Result<Bytes> r = channel->Send(FromHex(Repeat("5A", 1000)).value());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(*r), "BF2D00");
+}
+
+TEST(StoreDataChannelTest, ExtendedLengthSmallBlockStillUsesExtendedLe) {
+  ScriptedReader card;
+  card.Expect("80E29100000003BF2D000000", "9000");
+  ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
+  auto channel = OpenOrDie(transport, {});
+  EXPECT_TRUE(channel->Send(FromHex("BF2D00").value()).ok());
+}
+
+}  // namespace
+}  // namespace esim::apdu
