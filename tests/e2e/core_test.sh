@@ -33,7 +33,7 @@ expect_eq "chip info --json: defaultDpAddress" smdp.contoso.example "$(jq -r .co
 run_capture list rig -- "$ESIMCTL" profile list
 expect_eq "profile list: exit" 0 "$RC"
 expect_contains "profile list: header" "ICCID" "$OUT"
-expect_contains "profile list: enabled profile" "8999010010000001018   enabled   operational  Northwind Mobile" "$OUT"
+expect_contains "profile list: enabled profile" "8999010010000001018  enabled   operational  Northwind Mobile" "$OUT"
 expect_contains "profile list: test profile" "Fabrikam Test Profile" "$OUT"
 expect_eq "profile list: three profiles + header" 4 "$(wc -l <<<"$OUT")"
 

@@ -1,0 +1,141 @@
+// esimctl-vcard: the virtual eUICC as a card in a real pcscd, through the vpcd reader driver.
+//
+//   esimctl-vcard --state FILE [--port N] [--host H] [--latency-ms N] [--short-apdu]
+//                 [--isdr-aid HEX] [--not-euicc] [--exit-after N] [-v]
+//
+// Connects to vpcd (retrying while pcscd starts), then answers APDUs until pcscd goes away,
+// SIGTERM/SIGINT, or --exit-after N APDUs were answered (models a card pulled mid-command:
+// the connection closes and the process exits). Logs to stderr only with -v.
+// Exit: 0 normal end, 1 runtime error, 2 usage, 3 bad state file, 4 state file unreadable.
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "common/bytes.h"
+#include "common/status.h"
+#include "readers/virtual/virtual_euicc.h"
+#include "readers/virtual/vpcd_link.h"
+
+namespace {
+
+volatile std::sig_atomic_t g_stop_requested = 0;
+// Set once the link exists, for the signal handler (a lock-free atomic is signal-safe).
+std::atomic<esim::vcard::VpcdLink*> g_link{nullptr};
+
+extern "C" void OnStopSignal(int) {
+  g_stop_requested = 1;
+  if (esim::vcard::VpcdLink* link = g_link.load()) link->Stop();
+}
+
+void InstallStopHandler() {
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: interrupt the connect retry sleep too
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+// The virtual eUICC seen from the vpcd side.
+class EuiccCard : public esim::vcard::VpcdCard {
+ public:
+  explicit EuiccCard(std::unique_ptr<esim::vcard::VirtualEuicc> euicc) : euicc_(std::move(euicc)) {}
+  esim::Bytes Atr() override { return euicc_->Atr(); }
+  void Reset() override { euicc_->Reset(); }
+  esim::Bytes Process(esim::ByteView command) override { return euicc_->Process(command); }
+
+ private:
+  std::unique_ptr<esim::vcard::VirtualEuicc> euicc_;
+};
+
+int ExitCodeFor(const esim::Status& status) {
+  switch (status.code()) {
+    case esim::ErrorCode::kInvalidInput: return 3;
+    case esim::ErrorCode::kIo: return 4;
+    default: return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"esimctl-vcard: the virtual eUICC as a card behind pcscd's vpcd driver"};
+  std::string state_path;
+  esim::vcard::VpcdLink::Options link;
+  uint32_t latency_ms = 0;
+  bool short_apdu = false;
+  std::string isdr_aid_hex;
+  bool not_euicc = false;
+  uint64_t exit_after = 0;
+  bool verbose = false;
+  app.add_option("--state", state_path, "JSON state file of the virtual eUICC")->required();
+  app.add_option("--port", link.port, "vpcd TCP port (slot 0 of DEVICENAME /dev/null:PORT)")
+      ->capture_default_str();
+  app.add_option("--host", link.host, "vpcd host")->capture_default_str();
+  app.add_option("--connect-timeout-ms", link.connect_timeout_ms,
+                 "how long to keep trying to reach vpcd")
+      ->capture_default_str();
+  app.add_option("--latency-ms", latency_ms, "extra delay per APDU, like a real card");
+  app.add_flag("--short-apdu", short_apdu, "answer > 256 bytes only through 61xx (T=0 style)");
+  app.add_option("--isdr-aid", isdr_aid_hex, "ISD-R AID in hex, overriding the state file");
+  app.add_flag("--not-euicc", not_euicc, "behave as a plain smart card (SELECT by AID: 6A82)");
+  app.add_option("--exit-after", exit_after,
+                 "leave (card removed) after answering N APDUs; 0 = never");
+  app.add_flag("-v,--verbose", verbose, "log control bytes and APDUs to stderr");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help is a ParseError too (exit 0); every real usage error exits 2.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  esim::vcard::VirtualEuicc::Options card_options;
+  card_options.latency_ms = latency_ms;
+  card_options.short_apdu_only = short_apdu;
+  card_options.not_euicc = not_euicc;
+  if (!isdr_aid_hex.empty()) {
+    auto aid = esim::FromHex(isdr_aid_hex);
+    if (!aid.ok()) {
+      std::fprintf(stderr, "esimctl-vcard: --isdr-aid: %s\n", aid.status().message().c_str());
+      return 2;
+    }
+    card_options.isdr_aid = std::move(aid).value();
+  }
+  auto euicc = esim::vcard::VirtualEuicc::Load(state_path, card_options);
+  if (!euicc.ok()) {
+    std::fprintf(stderr, "esimctl-vcard: %s\n", euicc.status().message().c_str());
+    return ExitCodeFor(euicc.status());
+  }
+  EuiccCard card(std::move(euicc).value());
+
+  InstallStopHandler();
+  link.exit_after = exit_after;
+  link.verbose = verbose;
+  link.cancel = &g_stop_requested;
+  auto connected = esim::vcard::VpcdLink::Connect(link);
+  if (!connected.ok()) {
+    if (g_stop_requested) return 0;
+    std::fprintf(stderr, "esimctl-vcard: %s\n", connected.status().message().c_str());
+    return 1;
+  }
+  std::unique_ptr<esim::vcard::VpcdLink> vpcd = std::move(connected).value();
+  g_link.store(vpcd.get());
+  // A signal that arrived between Connect() and here would otherwise be lost.
+  if (g_stop_requested) vpcd->Stop();
+  const esim::Status status = vpcd->Run(card);
+  g_link.store(nullptr);
+  if (!status.ok()) {
+    std::fprintf(stderr, "esimctl-vcard: %s\n", status.message().c_str());
+    return 1;
+  }
+  if (verbose) {
+    std::fprintf(stderr, "esimctl-vcard: done after %llu APDUs\n",
+                 static_cast<unsigned long long>(vpcd->apdus()));
+  }
+  return 0;
+}
