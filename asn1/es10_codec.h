@@ -16,7 +16,14 @@
 
 namespace esim::es10 {
 
-// Encodes `message` as DER, outer tag included (e.g. BF2D ...).
+// Specialised for every request and response of messages.h (both directions:
+// the virtual card decodes requests and encodes responses), and for the parts
+// that are handled alone: ProfileInfo (E3), NotificationMetadata (BF2F, e.g. to
+// sign it) and PendingNotification (BF37 / 30). EuiccInfo1/EuiccInfo2 are the
+// BF20/BF22 responses; RulesAuthorisationTable is the BF43 response.
+
+// Encodes `message` as DER, outer tag included (e.g. BF2D ...); kInvalidInput
+// names the member when the model violates the module (size, missing CHOICE).
 template <typename Message>
 Result<Bytes> Encode(const Message& message);
 

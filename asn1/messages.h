@@ -74,9 +74,9 @@ struct ProfileInfo {
   std::optional<ProfileClass> profileClass;  // absent means operational (SGP.22 default)
   std::optional<std::vector<NotificationConfigurationInformation>> notificationConfigurationInfo;
   std::optional<OperatorId> profileOwner;
-  std::optional<Bytes> dpProprietaryData;    // DER of the whole element, opaque
+  std::optional<Bytes> dpProprietaryData;    // DER of the whole element (B8 ...), opaque
   std::optional<ProfilePolicyRules> profilePolicyRules;
-  std::optional<Bytes> serviceSpecificData;  // DER of the whole element, opaque
+  std::optional<Bytes> serviceSpecificData;  // DER of the whole element (BF22 ...), opaque
   bool operator==(const ProfileInfo&) const = default;
 };
 
@@ -184,7 +184,9 @@ struct ListNotificationResponse {
 };
 
 // A PendingNotification keeps the exact DER it was decoded from: that is what
-// gets delivered to the SM-DP+ and journaled, byte for byte.
+// gets delivered to the SM-DP+ and journaled, byte for byte. Encoding (alone or
+// inside RetrieveNotificationsListResponse) emits `der` verbatim when it is set
+// (after checking that it decodes), else the DER of `value`.
 struct OtherSignedNotification {
   NotificationMetadata tbsOtherNotification;
   Bytes euiccNotificationSignature;     // r||s, 64 bytes for P-256
@@ -194,7 +196,7 @@ struct OtherSignedNotification {
 struct ProfileInstallationResult {
   Bytes transactionId;
   NotificationMetadata notificationMetadata;
-  std::string smdpOid;                  // dotted decimal
+  std::string smdpOid;                  // dotted decimal; empty = absent
   bool success = false;                 // finalResult CHOICE
   std::optional<Bytes> successAid;
   std::optional<Bytes> simaResponse;
@@ -224,7 +226,9 @@ struct NotificationSentResponse { int64_t deleteNotificationStatus = 0; };
 // ---- CancelSession (BF41) -------------------------------------------------------
 struct CancelSessionRequest { Bytes transactionId; int64_t reason = 0; };
 struct CancelSessionResponse {
-  std::optional<Bytes> cancelSessionResponseOk;  // DER of the signed ok structure, opaque
+  // DER of CancelSessionResponseOk as a universal SEQUENCE (30 { 30 euiccCancelSessionSigned,
+  // 5F37 signature }), opaque; on the wire the CHOICE's [0] replaces that 30 with A0.
+  std::optional<Bytes> cancelSessionResponseOk;
   std::optional<int64_t> cancelSessionResponseError;
 };
 

@@ -22,9 +22,29 @@ class VirtualEuicc {
   // Behaviour knobs for tests; the defaults model a well-behaved card.
   struct Options {
     uint32_t latency_ms = 0;             // sleep per APDU, to model real cards (5-50 ms)
-    bool short_apdu_only = false;        // T=0 style: answers > 256 bytes only via 61xx
+    // T=0 style: a command that carried data gets its answer only through 61xx + GET RESPONSE,
+    // at most 256 bytes per answer even for an extended Le; a GET RESPONSE whose Le exceeds
+    // what is left gets 6Cxx. Off: answers of up to Le bytes (65536 with an extended Le) at once.
+    bool short_apdu_only = false;
     std::optional<Bytes> isdr_aid;       // overrides the state file's ISD-R AID
     bool not_euicc = false;              // a plain smart card: every SELECT by AID gets 6A82
+    bool persist = true;                 // write state changes back to the state file (atomically)
+    // Where the generated test PKI (CI -> EUM -> eUICC, used when the state names no
+    // credentials) is kept; default: "<state file without .json>.pki/" next to the state
+    // file, or memory only if that cannot be created.
+    std::optional<std::string> pki_dir;
+
+    // One-shot faults: each fires once, then the card behaves normally again. The
+    // esimctl-vcard program maps them to command line flags.
+    //
+    // The first successful EnableProfile is executed (state changed, notifications
+    // queued, state saved) but its R-APDU is lost: Process() returns an EMPTY answer.
+    // A transport must then deliver no R-APDU at all (vpcd: drop the connection, or
+    // VirtualReader: kReaderError), as a card that refreshes right away.
+    bool drop_response_after_enable = false;
+    // The next complete ES10 command (last STORE DATA block) is answered 6A88 without
+    // being executed.
+    bool sw_6a88_once = false;
   };
 
   // Loads the state file; fails with kIo / kInvalidInput naming the file and the bad field.
@@ -35,7 +55,8 @@ class VirtualEuicc {
   virtual Bytes Atr() const = 0;
   // Power-on / reset: closes logical channels and forgets selections (volatile state).
   virtual void Reset() = 0;
-  // Handles one C-APDU and returns the R-APDU (data followed by SW1 SW2).
+  // Handles one C-APDU and returns the R-APDU (data followed by SW1 SW2). An empty
+  // result means "no R-APDU" (only with Options::drop_response_after_enable).
   virtual Bytes Process(ByteView command) = 0;
 };
 
