@@ -27,7 +27,7 @@ void* AllocZeroed(size_t size) {
 
 namespace {
 
-// ---- Raw TLV reading (definite lengths only, as SGP.22 cards send) ----------------
+// ---- Raw TLV reading ----------------------------------------------------------------
 
 struct Tlv {
   ber_tlv_tag_t tag = 0;
@@ -45,14 +45,26 @@ Result<Tlv> ReadTlv(ByteView in, const std::string& path) {
   ssize_t len_len = ber_fetch_length((in[0] & 0x20) != 0 ? 1 : 0, in.data() + tag_size,
                                      in.size() - tag_size, &length);
   if (len_len <= 0) return Malformed(path + ": truncated or oversized length");
-  if (length < 0) return Malformed(path + ": indefinite length is not supported");
   const size_t header = tag_size + static_cast<size_t>(len_len);
+  tlv.tag_bytes = in.first(tag_size);
+  if (length < 0) {
+    // Indefinite (BER, constructed only): the elements up to end-of-contents 00 00.
+    const ByteView rest = in.subspan(header);
+    size_t used = 0;
+    while (rest.size() - used < 2 || rest[used] != 0 || rest[used + 1] != 0) {
+      if (rest.size() - used < 2) return Malformed(path + ": indefinite length without end-of-contents");
+      ESIM_ASSIGN_OR_RETURN(Tlv child, ReadTlv(rest.subspan(used), path));
+      used += child.whole.size();
+    }
+    tlv.content = rest.first(used);
+    tlv.whole = in.first(header + used + 2);
+    return tlv;
+  }
   if (static_cast<size_t>(length) > in.size() - header) {
     return Malformed(path + ": element " + ToHex(in.first(tag_size)) + " claims " +
                      std::to_string(length) + " bytes, only " + std::to_string(in.size() - header) +
                      " present");
   }
-  tlv.tag_bytes = in.first(tag_size);
   tlv.whole = in.first(header + static_cast<size_t>(length));
   tlv.content = tlv.whole.subspan(header);
   return tlv;
@@ -181,9 +193,13 @@ Result<Bytes> WalkType(const asn_TYPE_descriptor_t& type, int explicit_wrappers,
     case Kind::kSequenceOf: {
       ESIM_ASSIGN_OR_RETURN(std::vector<Tlv> items, ReadAll(current.content, path));
       Bytes content;
+      const asn_TYPE_member_t& element = type.elements[0];
       for (size_t i = 0; i < items.size(); ++i) {
-        ESIM_ASSIGN_OR_RETURN(Bytes item,
-                              WalkMember(type.elements[0], items[i], path + "[" + std::to_string(i) + "]"));
+        const std::string item_path = path + "[" + std::to_string(i) + "]";
+        if (!(element.flags & ATF_OPEN_TYPE) && !MemberAccepts(element, items[i].tag)) {
+          return Malformed(item_path + ": unexpected tag " + ToHex(items[i].tag_bytes));
+        }
+        ESIM_ASSIGN_OR_RETURN(Bytes item, WalkMember(element, items[i], item_path));
         Append(content, item);
       }
       rebuilt = DerElement(current.tag_bytes, content);

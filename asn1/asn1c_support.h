@@ -89,10 +89,12 @@ auto Elements(const List& list) {
 
 // ---- Whole-element codecs ---------------------------------------------------------
 
-// Decodes `der` as exactly one element of `type`: definite lengths, no trailing
-// bytes, the type's outer tag, known members in ASN.1 order (unknown ones are
-// skipped by length), then asn1c's BER decoder and constraint check. Errors are
-// kMalformedResponse naming the type and the member path.
+// Decodes `der` as exactly one element of `type` (any BER length form): no
+// trailing bytes, the type's outer tag, known members in ASN.1 order (unknown
+// ones are skipped by length), then asn1c's BER decoder on a DER-length copy
+// without the unknown members, then the constraint check. Errors are
+// kMalformedResponse naming the type and the member path. A non-null
+// *structure is decoded into in place.
 Status DecodeElement(asn_TYPE_descriptor_t& type, ByteView der, void** structure);
 
 template <typename T>

@@ -163,6 +163,13 @@ TEST(Strictness, MissingMandatoryMemberIsNamed) {
       << response.status().message();
 }
 
+TEST(Strictness, ListItemWithWrongTagIsNamed) {
+  auto response = Decode<GetProfilesInfoResponse>(Tlv("BF2D", {Tlv("A0", {Tlv("E3", {}), Tlv("E4", {})})}));
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.status().message().find("profileInfoListOk[1]: unexpected tag E4"), std::string::npos)
+      << response.status().message();
+}
+
 TEST(Strictness, TrailingBytesAreRejected) {
   for (std::string_view garbage : {"00", "9000", "BF2D03810101"}) {
     Bytes der = Hex("BF2D03810101");
@@ -193,10 +200,24 @@ TEST(Strictness, TruncatedAndEmptyInputIsRejected) {
   EXPECT_FALSE(Decode<GetProfilesInfoResponse>(Hex("BF2D84FFFFFFFF81")).ok());
 }
 
-TEST(Strictness, IndefiniteLengthIsRejectedWithAClearMessage) {
-  auto response = Decode<GetProfilesInfoResponse>(Hex("BF2D80810101" "0000"));
-  ASSERT_FALSE(response.ok());
-  EXPECT_NE(response.status().message().find("indefinite"), std::string::npos) << response.status().message();
+TEST(BerQuirks, IndefiniteLengthsAreAccepted) {
+  // BF2D 80 { A0 80 { E3 80 { 5A .. 9F70 .. } 00 00 } 00 00 } 00 00
+  auto profile = OnlyProfile(Hex("BF2D80A080E3805A0A896700000000004523019F700101000000000000"));
+  ASSERT_OK(profile);
+  EXPECT_EQ(profile->iccid, "98760000000000543210");
+  EXPECT_EQ(profile->profileState, ProfileState::kEnabled);
+  auto error = Decode<GetProfilesInfoResponse>(Hex("BF2D80810101" "0000"));
+  ASSERT_OK(error);
+  EXPECT_EQ(error->profileInfoListError, 1);
+}
+
+TEST(Strictness, BrokenIndefiniteLengthsAreRejected) {
+  auto missing_end = Decode<GetProfilesInfoResponse>(Hex("BF2D80810101"));
+  ASSERT_FALSE(missing_end.ok());
+  EXPECT_NE(missing_end.status().message().find("end-of-contents"), std::string::npos)
+      << missing_end.status().message();
+  EXPECT_FALSE(Decode<GetProfilesInfoResponse>(Hex("BF2D808101010000" "00")).ok());  // trailing byte
+  EXPECT_FALSE(Decode<GetProfilesInfoResponse>(Hex("BF2D02A080")).ok());             // primitive-size lie
 }
 
 TEST(Strictness, ConstraintViolationsAreMalformed) {
