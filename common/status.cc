@@ -18,6 +18,13 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kCardStatus: return "card_status";
     case ErrorCode::kMalformedResponse: return "malformed_response";
     case ErrorCode::kEs10Result: return "es10_result";
+    case ErrorCode::kProfileNotFound: return "profile_not_found";
+    case ErrorCode::kWrongProfileState: return "wrong_profile_state";
+    case ErrorCode::kDisallowedByPolicy: return "disallowed_by_policy";
+    case ErrorCode::kWrongProfileReenabling: return "wrong_profile_reenabling";
+    case ErrorCode::kCatBusy: return "cat_busy";
+    case ErrorCode::kNothingToDelete: return "nothing_to_delete";
+    case ErrorCode::kCardUndefinedError: return "card_undefined_error";
     case ErrorCode::kIo: return "io";
     case ErrorCode::kInternal: return "internal";
   }

@@ -29,7 +29,15 @@ enum class ErrorCode {
   kNotEuicc,           // no ISD-R answered: not an eUICC, or wrong --aid
   kCardStatus,         // the card answered an unexpected status word
   kMalformedResponse,  // the card's answer does not decode as the expected message
-  kEs10Result,         // the card executed the command and reported a failure result
+  kEs10Result,         // the card reported a failure result not listed below
+  // SGP.22 result codes the card reports inside a well-formed answer:
+  kProfileNotFound,    // iccidOrAidNotFound / iccidNotFound (1)
+  kWrongProfileState,  // profileNotInDisabledState / profileNotInEnabledState (2)
+  kDisallowedByPolicy, // disallowedByPolicy (3): PPR1/PPR2 forbid it
+  kWrongProfileReenabling,  // wrongProfileReenabling (4)
+  kCatBusy,            // catBusy (5): the card's toolkit is busy, retry later
+  kNothingToDelete,    // nothingToDelete (1 for eUICCMemoryReset / NotificationSent)
+  kCardUndefinedError, // undefinedError (127)
   kIo,                 // a local file could not be read or written
   kInternal,           // a bug in esimctl
 };

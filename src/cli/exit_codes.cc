@@ -4,7 +4,8 @@ namespace esim {
 
 int ExitCodeFor(ErrorCode code) {
   // Grouped by where the problem is: 2-9 the command line and local files,
-  // 10-19 the reader stack, 20-29 the card's answers. Never renumber.
+  // 10-19 the reader stack, 20-29 the card's answers, 30-39
+  // the SGP.22 result codes of a command the card executed. Never renumber.
   switch (code) {
     case ErrorCode::kOk: return 0;
     case ErrorCode::kInternal: return 1;
@@ -22,6 +23,13 @@ int ExitCodeFor(ErrorCode code) {
     case ErrorCode::kCardStatus: return 21;
     case ErrorCode::kMalformedResponse: return 22;
     case ErrorCode::kEs10Result: return 23;
+    case ErrorCode::kProfileNotFound: return 30;
+    case ErrorCode::kWrongProfileState: return 31;
+    case ErrorCode::kDisallowedByPolicy: return 32;
+    case ErrorCode::kWrongProfileReenabling: return 33;
+    case ErrorCode::kCatBusy: return 34;
+    case ErrorCode::kNothingToDelete: return 35;
+    case ErrorCode::kCardUndefinedError: return 36;
   }
   return 1;
 }

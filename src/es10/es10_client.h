@@ -10,6 +10,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "asn1/messages.h"
@@ -26,6 +27,8 @@ class Es10Client {
   // ---- ES10a -------------------------------------------------------------
   // The default SM-DP+ and root SM-DS addresses.
   Result<es10::EuiccConfiguredAddressesResponse> GetEuiccConfiguredAddresses();
+  // Sets the default SM-DP+ address (empty clears it); returns the card's result code.
+  Result<int64_t> SetDefaultDpAddress(const std::string& address);
 
   // ---- ES10b -------------------------------------------------------------
   // EUICCInfo1: SVN and CI key identifiers.
@@ -35,12 +38,25 @@ class Es10Client {
   // Metadata of the pending notifications (all, or those matching `events`).
   Result<es10::ListNotificationResponse> ListNotification(
       std::optional<es10::NotificationEvents> events = std::nullopt);
+  // The signed pending notifications (all, or the one with `seq_number`).
+  Result<es10::RetrieveNotificationsListResponse> RetrieveNotificationsList(
+      std::optional<int64_t> seq_number = std::nullopt);
+  // Removes notification `seq_number` from the card (NotificationSent); the card's result code.
+  Result<int64_t> RemoveNotificationFromList(int64_t seq_number);
 
   // ---- ES10c -------------------------------------------------------------
   // The EID; fails with kMalformedResponse when its check digits are wrong.
   Result<es10::Eid> GetEid();
   // ProfileInfo for the profiles matching `request`.
   Result<es10::GetProfilesInfoResponse> GetProfilesInfo(const es10::GetProfilesInfoRequest& request);
+  // EnableProfile / DisableProfile / DeleteProfile: the card's result code (0 = ok).
+  Result<int64_t> EnableProfile(const es10::ProfileId& id, bool refresh);
+  Result<int64_t> DisableProfile(const es10::ProfileId& id, bool refresh);
+  Result<int64_t> DeleteProfile(const es10::ProfileId& id);
+  // Sets (or, with an empty name, clears) a profile's nickname; the card's result code.
+  Result<int64_t> SetNickname(const es10::Iccid& iccid, const std::string& nickname);
+  // eUICCMemoryReset with the given options; the card's result code.
+  Result<int64_t> EuiccMemoryReset(const es10::EuiccMemoryResetRequest& request);
 
   // The number of ES10 requests sent so far (for diagnostics and benchmarks).
   uint64_t requests_sent() const { return requests_sent_; }

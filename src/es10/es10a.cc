@@ -8,3 +8,13 @@ Result<es10::EuiccConfiguredAddressesResponse> Es10Client::GetEuiccConfiguredAdd
 }
 
 }  // namespace esim
+
+namespace esim {
+
+Result<int64_t> Es10Client::SetDefaultDpAddress(const std::string& address) {
+  ESIM_ASSIGN_OR_RETURN(auto response,
+                        Call<es10::SetDefaultDpAddressResponse>(es10::SetDefaultDpAddressRequest{address}));
+  return response.setDefaultDpAddressResult;
+}
+
+}  // namespace esim

@@ -17,3 +17,20 @@ Result<es10::ListNotificationResponse> Es10Client::ListNotification(
 }
 
 }  // namespace esim
+
+namespace esim {
+
+Result<es10::RetrieveNotificationsListResponse> Es10Client::RetrieveNotificationsList(
+    std::optional<int64_t> seq_number) {
+  es10::RetrieveNotificationsListRequest request;
+  if (seq_number) request.searchCriteria = *seq_number;
+  return Call<es10::RetrieveNotificationsListResponse>(request);
+}
+
+Result<int64_t> Es10Client::RemoveNotificationFromList(int64_t seq_number) {
+  ESIM_ASSIGN_OR_RETURN(auto response,
+                        Call<es10::NotificationSentResponse>(es10::NotificationSentRequest{seq_number}));
+  return response.deleteNotificationStatus;
+}
+
+}  // namespace esim

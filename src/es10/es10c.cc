@@ -23,3 +23,36 @@ Result<es10::GetProfilesInfoResponse> Es10Client::GetProfilesInfo(
 }
 
 }  // namespace esim
+
+namespace esim {
+
+Result<int64_t> Es10Client::EnableProfile(const es10::ProfileId& id, bool refresh) {
+  ESIM_ASSIGN_OR_RETURN(auto response,
+                        Call<es10::EnableProfileResponse>(es10::EnableProfileRequest{id, refresh}));
+  return response.enableResult;
+}
+
+Result<int64_t> Es10Client::DisableProfile(const es10::ProfileId& id, bool refresh) {
+  ESIM_ASSIGN_OR_RETURN(auto response,
+                        Call<es10::DisableProfileResponse>(es10::DisableProfileRequest{id, refresh}));
+  return response.disableResult;
+}
+
+Result<int64_t> Es10Client::DeleteProfile(const es10::ProfileId& id) {
+  ESIM_ASSIGN_OR_RETURN(auto response,
+                        Call<es10::DeleteProfileResponse>(es10::DeleteProfileRequest{id}));
+  return response.deleteResult;
+}
+
+Result<int64_t> Es10Client::SetNickname(const es10::Iccid& iccid, const std::string& nickname) {
+  ESIM_ASSIGN_OR_RETURN(auto response,
+                        Call<es10::SetNicknameResponse>(es10::SetNicknameRequest{iccid, nickname}));
+  return response.setNicknameResult;
+}
+
+Result<int64_t> Es10Client::EuiccMemoryReset(const es10::EuiccMemoryResetRequest& request) {
+  ESIM_ASSIGN_OR_RETURN(auto response, Call<es10::EuiccMemoryResetResponse>(request));
+  return response.resetResult;
+}
+
+}  // namespace esim

@@ -17,7 +17,9 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::kNoCard,      ErrorCode::kCardRemoved,  ErrorCode::kReaderBusy,
     ErrorCode::kReaderError, ErrorCode::kNotEuicc,     ErrorCode::kCardStatus,
     ErrorCode::kMalformedResponse, ErrorCode::kEs10Result, ErrorCode::kIo,
-    ErrorCode::kInternal};
+    ErrorCode::kInternal, ErrorCode::kProfileNotFound, ErrorCode::kWrongProfileState,
+    ErrorCode::kDisallowedByPolicy, ErrorCode::kWrongProfileReenabling, ErrorCode::kCatBusy,
+    ErrorCode::kNothingToDelete, ErrorCode::kCardUndefinedError};
 
 TEST(ExitCodesTest, EveryErrorHasItsOwnExitCode) {
   std::set<int> seen;
