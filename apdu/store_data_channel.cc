@@ -90,6 +90,7 @@ Result<Bytes> StoreDataChannel::Send(ByteView es10_request) {
   // Le is always present: some modems return no data without it (facts sheet 6.4).
   const uint32_t le = transport_.options().extended_length ? kMaxExtendedLe : kMaxShortLe;
   const uint8_t cla = ClaForChannel(kClaGlobalPlatform, channel_);
+  last_status_word_ = 0;
   ResponseApdu response;
   for (size_t i = 0; i < blocks; ++i) {
     const size_t offset = i * block;
@@ -99,6 +100,7 @@ Result<Bytes> StoreDataChannel::Send(ByteView es10_request) {
     CommandApdu store{cla, kInsStoreData, last ? kP1LastBlock : kP1MoreBlocks,
                       static_cast<uint8_t>(i), Bytes(chunk.begin(), chunk.end()), le};
     ESIM_ASSIGN_OR_RETURN(response, transport_.Transceive(store));
+    last_status_word_ = response.sw;
     if (!response.IsSuccess()) {
       return UnexpectedStatus(response.sw, "STORE DATA block " + std::to_string(i + 1) +
                                                " of " + std::to_string(blocks));

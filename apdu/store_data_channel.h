@@ -66,6 +66,9 @@ class StoreDataChannel {
 
   // The AID selected by the last successful Select (empty before, or after a failed one).
   ByteView selected_aid() const { return selected_aid_; }
+  // The status word that ended the last Send (9000, or 91xx when the card wants the
+  // terminal to fetch a proactive command such as REFRESH); 0 when no answer came.
+  uint16_t last_status_word() const { return last_status_word_; }
   // The channel number commands go to (0 = basic channel).
   uint8_t channel() const { return channel_; }
   // The options in force.
@@ -78,6 +81,7 @@ class StoreDataChannel {
   bool owns_channel_ = false;  // true while a logical channel we opened is open
   bool closed_ = false;
   Bytes selected_aid_;
+  uint16_t last_status_word_ = 0;
 };
 
 }  // namespace esim::apdu

@@ -24,6 +24,18 @@ Result<std::unique_ptr<CardSession>> CliContext::OpenSession() const {
   return CardSession::Open(options);
 }
 
+int RunOnCard(const CliContext& context, Output& out,
+              const std::function<Status(CardSession&)>& body) {
+  auto session = context.OpenSession();
+  if (!session.ok()) return out.Error(session.status());
+  Status status = body(**session);
+  return status.ok() ? 0 : out.Error(status);
+}
+
+Status InputRejected(const Status& status) {
+  return Status(status.code(), status.message() + "; nothing was sent to the card");
+}
+
 namespace {
 
 // Checks global options that CLI11 cannot check by itself, before any card I/O.

@@ -35,10 +35,20 @@ struct CliContext {
   Result<std::unique_ptr<CardSession>> OpenSession() const;
 };
 
+// Opens the card session, runs `body` on it and returns the exit code: 0, or that of
+// the first error (reported through `out`). Commands validate their input before this.
+int RunOnCard(const CliContext& context, Output& out,
+              const std::function<Status(CardSession&)>& body);
+
+// `status` (bad user input) with the reassurance that the card was not touched.
+Status InputRejected(const Status& status);
+
 // Each of these adds one command group to `app`.
 void RegisterReadersCommand(CLI::App& app, CliContext& context);
 void RegisterChipCommands(CLI::App& app, CliContext& context);
 void RegisterProfileCommands(CLI::App& app, CliContext& context);
+// Adds enable/disable/delete/nickname under the `profile` command.
+void RegisterProfileChangeCommands(CLI::App& profile, CliContext& context);
 void RegisterDecodeCommand(CLI::App& app, CliContext& context);
 
 // Parses argv, runs the chosen command and returns the process exit code.

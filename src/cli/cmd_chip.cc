@@ -5,6 +5,8 @@
 #include "src/cli/cli_context.h"
 #include "src/cli/format.h"
 #include "src/ops/chip_info.h"
+#include "src/ops/chip_ops.h"
+#include "src/validate/input.h"
 
 namespace esim {
 
@@ -52,6 +54,91 @@ std::string ChipInfoText(const ChipInfo& info) {
   return RenderKeyValue(rows);
 }
 
+struct DefaultSmdpOptions {
+  std::optional<std::string> address;
+  bool clear = false;
+};
+
+void AddResetCommand(CLI::App& chip, CliContext& context) {
+  CLI::App* reset = chip.add_subcommand(
+      "reset", "eUICCMemoryReset: delete profiles and/or reset the default SM-DP+ address");
+  auto options = std::make_shared<es10::EuiccMemoryResetRequest>();
+  reset->add_flag("--operational", options->deleteOperationalProfiles, "delete every operational profile");
+  reset->add_flag("--test", options->deleteFieldLoadedTestProfiles, "delete field-loaded test profiles");
+  reset->add_flag("--default-smdp", options->resetDefaultSmdpAddress, "reset the default SM-DP+ address");
+  reset->callback([&context, options] {
+    context.run = [&context, options](Output& out) {
+      const es10::EuiccMemoryResetRequest& o = *options;
+      if (!o.deleteOperationalProfiles && !o.deleteFieldLoadedTestProfiles && !o.resetDefaultSmdpAddress) {
+        // Which data goes must be stated explicitly: there is no default for a reset.
+        return out.Error(Status(ErrorCode::kUsage,
+                                "chip reset: say what to reset: --operational, --test and/or "
+                                "--default-smdp; nothing was sent to the card"));
+      }
+      return RunOnCard(context, out, [&](CardSession& session) -> Status {
+        ESIM_RETURN_IF_ERROR(ResetMemory(session, o));
+        if (out.json()) {
+          out.Json({{"operation", "reset"},
+                    {"resetOptions",
+                     {{"deleteOperationalProfiles", o.deleteOperationalProfiles},
+                      {"deleteFieldLoadedTestProfiles", o.deleteFieldLoadedTestProfiles},
+                      {"resetDefaultSmdpAddress", o.resetDefaultSmdpAddress}}},
+                    {"result", "ok"}});
+        } else {
+          std::string done;
+          if (o.deleteOperationalProfiles) done += " operational profiles deleted;";
+          if (o.deleteFieldLoadedTestProfiles) done += " test profiles deleted;";
+          if (o.resetDefaultSmdpAddress) done += " default SM-DP+ address reset;";
+          done.pop_back();
+          out.Text("Memory reset done:" + done + ".");
+        }
+        return Status::Ok();
+      });
+    };
+  });
+}
+
+void AddDefaultSmdpCommand(CLI::App& chip, CliContext& context) {
+  CLI::App* command = chip.add_subcommand("default-smdp", "show or set the default SM-DP+ address");
+  auto options = std::make_shared<DefaultSmdpOptions>();
+  command->add_option("address", options->address, "the new address (an FQDN); none: show it");
+  command->add_flag("--clear", options->clear, "remove the default SM-DP+ address");
+  command->callback([&context, options] {
+    context.run = [&context, options](Output& out) {
+      if (options->clear && options->address) {
+        return out.Error(Status(ErrorCode::kUsage, "default-smdp: give an ADDRESS or --clear, not both"));
+      }
+      std::optional<std::string> target;
+      if (options->clear) target = "";
+      if (options->address) {
+        auto fqdn = ParseFqdn(*options->address);
+        if (!fqdn.ok()) return out.Error(InputRejected(fqdn.status()));
+        target = *fqdn;
+      }
+      return RunOnCard(context, out, [&](CardSession& session) -> Status {
+        if (!target) {
+          ESIM_ASSIGN_OR_RETURN(auto addresses, session.es10().GetEuiccConfiguredAddresses());
+          if (out.json()) {
+            out.Json(es10::ToJson(addresses));
+          } else {
+            out.Text(RenderKeyValue({{"Default SM-DP+", addresses.defaultDpAddress.value_or("(none)")},
+                                     {"Root SM-DS", addresses.rootDsAddress}}));
+          }
+          return Status::Ok();
+        }
+        ESIM_RETURN_IF_ERROR(SetDefaultSmdp(session, *target));
+        if (out.json()) {
+          out.Json({{"operation", "setDefaultDpAddress"}, {"defaultDpAddress", *target}, {"result", "ok"}});
+        } else {
+          out.Text(target->empty() ? "Default SM-DP+ address cleared."
+                                   : "Default SM-DP+ address set to " + *target + ".");
+        }
+        return Status::Ok();
+      });
+    };
+  });
+}
+
 }  // namespace
 
 void RegisterChipCommands(CLI::App& app, CliContext& context) {
@@ -72,6 +159,8 @@ void RegisterChipCommands(CLI::App& app, CliContext& context) {
       return 0;
     };
   });
+  AddResetCommand(*chip, context);
+  AddDefaultSmdpCommand(*chip, context);
 }
 
 }  // namespace esim

@@ -56,6 +56,7 @@ void RegisterProfileCommands(CLI::App& app, CliContext& context) {
       return 0;
     };
   });
+  RegisterProfileChangeCommands(*profile, context);
 }
 
 }  // namespace esim

@@ -1,5 +1,8 @@
 #include "src/session/card_session.h"
 
+#include <chrono>
+#include <thread>
+
 #include "apdu/isdr_aids.h"
 #include "apdu/response_apdu.h"
 #include "readers/pcsc_reader.h"
@@ -66,20 +69,42 @@ Result<std::unique_ptr<CardSession>> CardSession::OnReader(std::unique_ptr<Reade
   apdu::TransportOptions transport_options;
   session->transport_ = std::make_unique<apdu::ApduTransport>(*session->reader_, transport_options);
 
-  apdu::StoreDataOptions channel_options;
-  channel_options.block_size = options.block_size;
+  session->channel_options_.block_size = options.block_size;
   // Holding the reader exclusively, the basic channel is ours alone and saves the
   // MANAGE CHANNEL open/close pair; shared, another program may use channel 0.
-  channel_options.logical_channel = options.shared;
-  ESIM_ASSIGN_OR_RETURN(session->channel_,
-                        apdu::StoreDataChannel::Open(*session->transport_, channel_options));
-
-  std::vector<Bytes> candidates =
-      options.aid ? std::vector<Bytes>{*options.aid} : apdu::KnownIsdrAids();
-  session->locator_ = std::make_unique<IsdrLocator>(*session->channel_, std::move(candidates));
-  ESIM_RETURN_IF_ERROR(session->locator_->SelectFirst());
-  session->client_ = std::make_unique<Es10Client>(*session->locator_);
+  session->channel_options_.logical_channel = options.shared;
+  ESIM_RETURN_IF_ERROR(session->OpenChannel(
+      options.aid ? std::vector<Bytes>{*options.aid} : apdu::KnownIsdrAids()));
   return session;
+}
+
+Status CardSession::OpenChannel(std::vector<Bytes> candidates) {
+  ESIM_ASSIGN_OR_RETURN(channel_, apdu::StoreDataChannel::Open(*transport_, channel_options_));
+  locator_ = std::make_unique<IsdrLocator>(*channel_, std::move(candidates));
+  ESIM_RETURN_IF_ERROR(locator_->SelectFirst());
+  client_ = std::make_unique<Es10Client>(*locator_);
+  return Status::Ok();
+}
+
+Status CardSession::Reestablish(uint32_t timeout_ms) {
+  Bytes isdr = locator_->selected_aid();
+  bool confirmed = locator_->confirmed();
+  client_.reset();
+  locator_.reset();
+  channel_.reset();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  Status last;
+  do {
+    last = reader_->Reconnect(false);
+    if (last.ok()) last = OpenChannel({isdr});
+    if (last.ok()) {
+      if (confirmed) locator_->Confirm();
+      return last;
+    }
+    // The card announces itself again only after pcscd's next poll (~400 ms).
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return last.WithContext("the card did not come back");
 }
 
 CardSession::~CardSession() {

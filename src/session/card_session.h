@@ -48,6 +48,12 @@ class CardSession {
   Es10Client& es10() { return *client_; }
   // The reader's name as the user would pass it to --reader.
   std::string reader_name() const { return reader_->Name(); }
+  // The status word that ended the last ES10 command (9000, 91xx, or 0 if no answer came).
+  uint16_t last_status_word() const { return channel_ ? channel_->last_status_word() : 0; }
+  // After the card dropped an answer (it refreshed, or went away and came back): reconnects
+  // the reader, reopens the channel and reselects the ISD-R found before, waiting up to
+  // `timeout_ms` for the card to answer again.
+  Status Reestablish(uint32_t timeout_ms);
   // APDU exchanges so far (commands sent to the reader, GET RESPONSE included).
   uint64_t exchanges() const { return transport_->exchanges(); }
 
@@ -62,6 +68,10 @@ class CardSession {
 
  private:
 
+  // Opens the channel and selects the ISD-R among `candidates`.
+  Status OpenChannel(std::vector<Bytes> candidates);
+
+  apdu::StoreDataOptions channel_options_;
   std::unique_ptr<Reader> reader_;
   std::unique_ptr<apdu::ApduTransport> transport_;
   std::unique_ptr<apdu::StoreDataChannel> channel_;

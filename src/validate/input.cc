@@ -1,0 +1,145 @@
+#include "src/validate/input.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "common/bytes.h"
+
+namespace esim {
+
+namespace {
+
+Status Invalid(const std::string& message) { return Status(ErrorCode::kInvalidInput, message); }
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+Result<es10::Iccid> ParseIccid(std::string_view text) {
+  std::string_view digits = text;
+  // The F-padded form as printed by some tools: digits, then F fillers up to 20 characters.
+  if (text.size() == 20) {
+    size_t end = text.find_last_not_of("Ff");
+    if (end != std::string_view::npos && end + 1 < text.size()) digits = text.substr(0, end + 1);
+  }
+  if (!AllDigits(digits)) {
+    return Invalid("ICCID '" + std::string(text) + "' must be decimal digits (optionally F-padded)");
+  }
+  if (digits.size() < 18 || digits.size() > 20) {
+    return Invalid("ICCID '" + std::string(text) + "' has " + std::to_string(digits.size()) +
+                   " digits; an ICCID has 18 to 20");
+  }
+  return es10::Iccid(digits);
+}
+
+Result<Bytes> ParseIsdpAid(std::string_view text) {
+  Result<Bytes> aid = FromHex(text);
+  if (!aid.ok()) return Invalid("ISD-P AID '" + std::string(text) + "': " + aid.status().message());
+  if (aid->size() < 5 || aid->size() > 16) {
+    return Invalid("ISD-P AID '" + std::string(text) + "' is " + std::to_string(aid->size()) +
+                   " bytes; an AID is 5 to 16 bytes");
+  }
+  return aid;
+}
+
+Result<es10::ProfileId> ParseProfileId(std::string_view text) {
+  // ICCIDs are digits (maybe F-padded); ISD-P AIDs start with the RID A0000005 59, so a
+  // string of digits is never an AID in practice.
+  std::string_view unpadded = text.substr(0, text.find_last_not_of("Ff") + 1);
+  if (AllDigits(unpadded)) {
+    ESIM_ASSIGN_OR_RETURN(es10::Iccid iccid, ParseIccid(text));
+    return es10::ProfileId(iccid);
+  }
+  Result<Bytes> aid = ParseIsdpAid(text);
+  if (!aid.ok()) {
+    return Invalid("'" + std::string(text) +
+                   "' is neither an ICCID (18-20 digits) nor an ISD-P AID (10-32 hex digits)");
+  }
+  return es10::ProfileId(es10::IsdpAid{*aid});
+}
+
+bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    unsigned char c = byte(i);
+    size_t length;
+    uint32_t code;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      length = 2;
+      code = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      length = 3;
+      code = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      length = 4;
+      code = c & 0x07u;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      if ((byte(i + k) & 0xC0) != 0x80) return false;
+      code = (code << 6) | (byte(i + k) & 0x3Fu);
+    }
+    static constexpr uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kMinimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += length;
+  }
+  return true;
+}
+
+Result<std::string> ParseNickname(std::string_view text) {
+  if (!IsValidUtf8(text)) return Invalid("the nickname is not valid UTF-8");
+  if (text.size() > 64) {
+    return Invalid("the nickname is " + std::to_string(text.size()) +
+                   " bytes in UTF-8; at most 64 are allowed");
+  }
+  return std::string(text);
+}
+
+Result<std::string> ParseFqdn(std::string_view text) {
+  std::string_view name = text;
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  auto bad = [&](const std::string& why) {
+    return Invalid("'" + std::string(text) + "' is not a valid SM-DP+ address: " + why);
+  };
+  if (name.empty()) return bad("it is empty");
+  if (name.size() > 253) return bad("longer than 253 characters");
+  size_t labels = 0;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t dot = name.find('.', start);
+    std::string_view label = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty()) return bad("empty label");
+    if (label.size() > 63) return bad("a label is longer than 63 characters");
+    if (label.front() == '-' || label.back() == '-') return bad("a label starts or ends with '-'");
+    for (char c : label) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') {
+        return bad(std::string("character '") + c + "' is not allowed (letters, digits, '-', '.')");
+      }
+    }
+    ++labels;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (labels < 2) return bad("a fully qualified name has at least two labels");
+  return std::string(name);
+}
+
+Result<int64_t> ParseSeqNumber(std::string_view text) {
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!AllDigits(text) || error != std::errc() || end != text.data() + text.size()) {
+    return Invalid("seqNumber '" + std::string(text) + "' must be a non-negative whole number");
+  }
+  return value;
+}
+
+}  // namespace esim

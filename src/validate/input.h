@@ -1,0 +1,32 @@
+// Checks of user input, done before anything is sent to the card.
+//
+// Every function returns the normalised value or kInvalidInput with a message
+// that names the argument and says what is wrong. Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "asn1/messages.h"
+#include "common/status.h"
+
+namespace esim {
+
+// An ICCID: 18-20 decimal digits, or the F-padded 20-character form ("...F").
+// Returns the digits without padding.
+Result<es10::Iccid> ParseIccid(std::string_view text);
+// An ISD-P AID: 5-16 bytes of hex.
+Result<Bytes> ParseIsdpAid(std::string_view text);
+// A profile named on the command line: an ICCID when it reads as one, else an ISD-P AID.
+Result<es10::ProfileId> ParseProfileId(std::string_view text);
+// A nickname: valid UTF-8, at most 64 bytes (SGP.22 UTF8String (SIZE(0..64))).
+Result<std::string> ParseNickname(std::string_view text);
+// An SM-DP+ address: a fully qualified domain name (RFC 1123 labels, 1-63 bytes each,
+// at most 253 bytes, at least two labels, no trailing dot needed).
+Result<std::string> ParseFqdn(std::string_view text);
+// A notification seqNumber: a non-negative decimal integer that fits int64.
+Result<int64_t> ParseSeqNumber(std::string_view text);
+// True if `text` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
+}  // namespace esim
