@@ -7,9 +7,23 @@
 
 namespace esim {
 
-// True if `status` is how a card answers ES10 on an application that is not the ISD-R.
-inline bool LooksLikeWrongApplication(const Status& status) {
-  return status.code() == ErrorCode::kCardStatus || status.code() == ErrorCode::kMalformedResponse;
+// True if `failure` (with the status word `sw` that ended the exchange) is how a card
+// answers ES10 on an application that is not the ISD-R: the INS or CLA is unknown there,
+// or the answer is not an ES10 message at all. Other status words (6A88, 6A80, 6985, ...)
+// come from an application that understood STORE DATA and are reported as they are; in
+// particular a state-changing command is never sent again to another AID after one.
+inline bool LooksLikeWrongApplication(const Status& failure, uint16_t sw) {
+  if (failure.code() == ErrorCode::kMalformedResponse) return true;
+  if (failure.code() != ErrorCode::kCardStatus) return false;
+  switch (sw) {
+    case 0x6D00:  // INS not supported
+    case 0x6E00:  // CLA not supported
+    case 0x6982:  // security status not satisfied: another application is selected
+    case 0x6A82:  // application / file not found
+      return true;
+    default:
+      return false;
+  }
 }
 
 template <typename Response, typename Request, typename Check>
@@ -30,7 +44,10 @@ Result<Response> Es10Client::CallChecked(const Request& request, Check&& confirm
     } else {
       failure = answer.status();
     }
-    if (locator_.confirmed() || !LooksLikeWrongApplication(failure)) return failure;
+    if (locator_.confirmed() ||
+        !LooksLikeWrongApplication(failure, locator_.channel().last_status_word())) {
+      return failure;
+    }
     if (!locator_.SelectNext()) {
       return Status(ErrorCode::kNotEuicc,
                     locator_.DescribeAttempts() + "\n  last answer: " + failure.message());

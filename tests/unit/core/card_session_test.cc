@@ -83,6 +83,20 @@ TEST(CardSessionTest, SelectableNonIsdrIsSkippedOnItsFirstAnswer) {
   EXPECT_EQ(*eid, "89049032000000000000000012345644");
 }
 
+// A status word from an application that understood STORE DATA is the card's answer, not a
+// sign of the wrong application: it is reported, and the command is not sent anywhere else.
+TEST(CardSessionTest, ErrorStatusFromTheIsdrIsReportedWithoutTryingOtherAids) {
+  auto reader = std::make_unique<testing::ScriptedReader>();
+  reader->Expect("00A4040010A0000005591010FFFFFFFF890000010000", "9000")
+      .Expect("80E2910006BF3E035C015A00", "6A88");
+  auto session = CardSession::OnReader(std::move(reader), {});
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  auto eid = (*session)->es10().GetEid();
+  ASSERT_FALSE(eid.ok());
+  EXPECT_EQ(eid.status().code(), ErrorCode::kCardStatus);
+  EXPECT_NE(eid.status().message().find("6A88"), std::string::npos);
+}
+
 TEST(CardSessionTest, WrongAidGivesNotEuiccNamingTheAid) {
   vcard::VirtualEuicc::Options card;
   card.persist = false;
