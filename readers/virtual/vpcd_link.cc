@@ -51,9 +51,8 @@ int TryConnect(const std::string& host, uint16_t port) {
   return fd;
 }
 
-}  // namespace
-
-Result<std::unique_ptr<VpcdLink>> VpcdLink::Connect(const Options& options) {
+// Connects, retrying until the deadline; the socket (with the speed options set) or kIo.
+Result<int> ConnectWithRetry(const VpcdLink::Options& options, int stop_read) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::milliseconds(options.connect_timeout_ms);
   int fd = -1;
@@ -67,12 +66,26 @@ Result<std::unique_ptr<VpcdLink>> VpcdLink::Connect(const Options& options) {
       return Errno("cannot connect to vpcd at " + options.host + ":" +
                    std::to_string(options.port) + " (is pcscd running with the vpcd driver?)");
     }
-    // Only while pcscd is starting: the hot path never sleeps.
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // Only while pcscd is starting (or after a dropped answer): the hot path never sleeps.
+    if (stop_read >= 0) {
+      pollfd stop{stop_read, POLLIN, 0};
+      if (poll(&stop, 1, 20) > 0 && (stop.revents & POLLIN)) {
+        return Status(ErrorCode::kIo, "interrupted while connecting to vpcd");
+      }
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
   // The driver's frames arrive in two segments; answer in one, without Nagle delays.
   SetInt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
   SetInt(fd, IPPROTO_TCP, TCP_QUICKACK, 1);
+  return fd;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<VpcdLink>> VpcdLink::Connect(const Options& options) {
+  ESIM_ASSIGN_OR_RETURN(int fd, ConnectWithRetry(options, -1));
   int stop[2];
   if (pipe2(stop, O_CLOEXEC | O_NONBLOCK) != 0) {
     Status st = Errno("pipe");
@@ -84,6 +97,50 @@ Result<std::unique_ptr<VpcdLink>> VpcdLink::Connect(const Options& options) {
                  static_cast<unsigned>(options.port));
   }
   return std::make_unique<VpcdLink>(Key(), fd, stop[0], stop[1], options);
+}
+
+Result<bool> VpcdLink::DropAndReconnect() {
+  // No R-APDU: the terminal sees the card go away. The close is abortive (SO_LINGER 0: a TCP
+  // RST), which is what a driver can tell from an answer (ECONNRESET). Measured with
+  // vsmartcard-vpcd 3.3 + pcsc-lite 1.9.9: vpcd's recvFromVICC compares the failed recv's -1
+  // with a size_t, so it does NOT report IFD_COMMUNICATION_ERROR: the client's SCardTransmit
+  // returns at once with SCARD_S_SUCCESS and a 0-byte R-APDU (the same happens after a FIN or
+  // an empty frame). Never a hang. vpcd forgets the connection, so its next presence poll
+  // (~400 ms) reports the card removed; we come back after drop_reconnect_ms.
+  linger abort{};
+  abort.l_onoff = 1;
+  abort.l_linger = 0;
+  setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+  close(fd_);
+  fd_ = -1;
+  ++drops_;
+  if (options_.verbose) {
+    std::fprintf(stderr, "vcard: answer dropped, card away for %u ms\n",
+                 static_cast<unsigned>(options_.drop_reconnect_ms));
+  }
+  if (options_.drop_reconnect_ms == 0) return false;
+  pollfd stop{stop_read_, POLLIN, 0};
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.drop_reconnect_ms);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) break;
+    const int r = poll(&stop, 1, static_cast<int>(left));
+    if (r > 0 && (stop.revents & POLLIN)) return false;
+    if (r < 0 && errno != EINTR) return Errno("poll");
+  }
+  auto fd = ConnectWithRetry(options_, stop_read_);
+  if (!fd.ok()) {
+    if (options_.cancel != nullptr && *options_.cancel != 0) return false;
+    // Stop() during the retries.
+    pollfd again{stop_read_, POLLIN, 0};
+    if (poll(&again, 1, 0) > 0) return false;
+    return fd.status();
+  }
+  fd_ = *fd;
+  if (options_.verbose) std::fprintf(stderr, "vcard: back in the reader\n");
+  return true;
 }
 
 VpcdLink::~VpcdLink() {
@@ -180,6 +237,16 @@ Status VpcdLink::Run(VpcdCard& card) {
       continue;
     }
     Bytes response = card.Process(payload);
+    if (response.empty()) {
+      if (options_.verbose) {
+        std::fprintf(stderr, "vcard: > %s\nvcard: < (no answer)\n", ToHex(payload).c_str());
+      }
+      ESIM_ASSIGN_OR_RETURN(bool back, DropAndReconnect());
+      if (!back) break;
+      // The card went through a reset, whether or not pcscd powers it on again.
+      card.Reset();
+      continue;
+    }
     if (response.size() > 0xFFFF) {
       // The frame length cannot say more than 65535; a real card could not answer this either.
       if (options_.verbose) {
@@ -204,7 +271,7 @@ Status VpcdLink::Run(VpcdCard& card) {
   }
   // Closing is how the card leaves the reader; do it now rather than in the destructor so
   // that a caller who keeps the object still models a removed card.
-  close(fd_);
+  if (fd_ >= 0) close(fd_);
   fd_ = -1;
   return Status::Ok();
 }

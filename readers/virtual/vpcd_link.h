@@ -34,7 +34,9 @@ class VpcdCard {
   virtual void Reset() = 0;
   // Power off. Default: nothing (the next power on resets).
   virtual void PowerOff() {}
-  // Answers one C-APDU with the R-APDU (data + SW1 SW2).
+  // Answers one C-APDU with the R-APDU (data + SW1 SW2). An EMPTY answer means the card
+  // gives no R-APDU at all (it resets, e.g. right after an enable that refreshes): the link
+  // then drops the connection and comes back (see Options::drop_reconnect_ms).
   virtual Bytes Process(ByteView command) = 0;
 };
 
@@ -46,6 +48,13 @@ class VpcdLink {
     uint32_t connect_timeout_ms = 10000;  // keep retrying while pcscd is not listening yet
     uint64_t exit_after = 0;       // close after answering this many APDUs (0 = never)
     bool verbose = false;          // log frames to stderr
+    // After an empty answer from the card (no R-APDU): the connection is reset at once (TCP
+    // RST), so the pending SCardTransmit returns at once instead of hanging (through
+    // vsmartcard-vpcd 3.3 it "succeeds" with a 0-byte answer: see DropAndReconnect), and the
+    // card reconnects after this many ms, long enough for pcscd's 400 ms presence poll to
+    // see the card removed and then inserted again (a client's old handle then gets
+    // SCARD_W_REMOVED_CARD; a new connection works). 0 = do not come back: Run() returns.
+    uint32_t drop_reconnect_ms = 1000;
     // Connect() gives up (kIo) as soon as this becomes non-zero (set from a signal handler).
     const volatile std::sig_atomic_t* cancel = nullptr;
   };
@@ -59,12 +68,16 @@ class VpcdLink {
 
   // Serves `card` until vpcd closes the connection, Stop() is called, or exit_after APDUs were
   // answered; then closes the connection (the card is removed). OK in all those cases; kIo on a
-  // socket error or a malformed frame.
+  // socket error or a malformed frame. An empty answer from the card closes the connection
+  // and reconnects after drop_reconnect_ms (kIo if vpcd cannot be reached again within
+  // connect_timeout_ms).
   Status Run(VpcdCard& card);
   // Makes Run() return soon. Async-signal-safe.
   void Stop();
-  // APDUs answered so far.
+  // APDUs answered so far (a dropped answer does not count).
   uint64_t apdus() const { return apdus_; }
+  // Answers dropped so far (each one a disconnect + reconnect).
+  uint64_t drops() const { return drops_; }
 
  private:
   struct Key {
@@ -79,12 +92,16 @@ class VpcdLink {
   // Reads exactly n bytes. Returns false on EOF or Stop(); error Status on a socket error.
   Result<bool> ReadFully(uint8_t* data, size_t n);
   Status Send(ByteView payload);
+  // Closes the connection, waits drop_reconnect_ms (Stop() cuts it short: returns false), then
+  // connects again. true when connected again.
+  Result<bool> DropAndReconnect();
 
   int fd_;
   int stop_read_;
   int stop_write_;
   Options options_;
   uint64_t apdus_ = 0;
+  uint64_t drops_ = 0;
 };
 
 }  // namespace esim::vcard

@@ -1,11 +1,25 @@
 // esimctl-vcard: the virtual eUICC as a card in a real pcscd, through the vpcd reader driver.
 //
 //   esimctl-vcard --state FILE [--port N] [--host H] [--latency-ms N] [--short-apdu]
-//                 [--isdr-aid HEX] [--not-euicc] [--exit-after N] [-v]
+//                 [--isdr-aid HEX] [--not-euicc] [--exit-after N]
+//                 [--drop-response-after-enable] [--drop-reconnect-ms N] [--sw-6a88-once] [-v]
 //
 // Connects to vpcd (retrying while pcscd starts), then answers APDUs until pcscd goes away,
 // SIGTERM/SIGINT, or --exit-after N APDUs were answered (models a card pulled mid-command:
 // the connection closes and the process exits). Logs to stderr only with -v.
+//
+// One-shot faults (each fires once, then the card behaves normally):
+//   --drop-response-after-enable  the first successful EnableProfile is executed and saved,
+//       but no R-APDU comes back, like a card that refreshes (resets) at once. The card
+//       resets its vpcd connection (TCP RST). The client's pending SCardTransmit returns at
+//       once, never hangs: through vsmartcard-vpcd 3.3 it reports SCARD_S_SUCCESS with a
+//       0-byte answer (a vpcd quirk; esimctl's PC/SC reader then fails the command), a
+//       fixed driver would say SCARD_E_NOT_TRANSACTED. pcscd sees the card removed at its
+//       next poll; after --drop-reconnect-ms (default 1000) the card comes back (powered on
+//       afresh, same state file) and a NEW connection works: wait for it
+//       (tests/pcsc_wait --empty, then --present) before the next command.
+//   --sw-6a88-once  the next complete ES10 command (last STORE DATA block) is answered 6A88
+//       without being executed.
 // Exit: 0 normal end, 1 runtime error, 2 usage, 3 bad state file, 4 state file unreadable.
 
 #include <atomic>
@@ -71,6 +85,8 @@ int main(int argc, char** argv) {
   bool short_apdu = false;
   std::string isdr_aid_hex;
   bool not_euicc = false;
+  bool drop_response_after_enable = false;
+  bool sw_6a88_once = false;
   uint64_t exit_after = 0;
   bool verbose = false;
   app.add_option("--state", state_path, "JSON state file of the virtual eUICC")->required();
@@ -86,6 +102,15 @@ int main(int argc, char** argv) {
   app.add_flag("--not-euicc", not_euicc, "behave as a plain smart card (SELECT by AID: 6A82)");
   app.add_option("--exit-after", exit_after,
                  "leave (card removed) after answering N APDUs; 0 = never");
+  app.add_flag("--drop-response-after-enable", drop_response_after_enable,
+               "execute the first successful EnableProfile but send no R-APDU: the card leaves "
+               "the reader (the transmit fails at once) and comes back after "
+               "--drop-reconnect-ms");
+  app.add_option("--drop-reconnect-ms", link.drop_reconnect_ms,
+                 "how long the card stays away after a dropped answer; 0 = it does not come back")
+      ->capture_default_str();
+  app.add_flag("--sw-6a88-once", sw_6a88_once,
+               "answer the next complete ES10 command 6A88 without executing it (once)");
   app.add_flag("-v,--verbose", verbose, "log control bytes and APDUs to stderr");
   try {
     app.parse(argc, argv);
@@ -98,6 +123,8 @@ int main(int argc, char** argv) {
   card_options.latency_ms = latency_ms;
   card_options.short_apdu_only = short_apdu;
   card_options.not_euicc = not_euicc;
+  card_options.drop_response_after_enable = drop_response_after_enable;
+  card_options.sw_6a88_once = sw_6a88_once;
   if (!isdr_aid_hex.empty()) {
     auto aid = esim::FromHex(isdr_aid_hex);
     if (!aid.ok()) {
@@ -134,8 +161,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (verbose) {
-    std::fprintf(stderr, "esimctl-vcard: done after %llu APDUs\n",
-                 static_cast<unsigned long long>(vpcd->apdus()));
+    std::fprintf(stderr, "esimctl-vcard: done after %llu APDUs (%llu answers dropped)\n",
+                 static_cast<unsigned long long>(vpcd->apdus()),
+                 static_cast<unsigned long long>(vpcd->drops()));
   }
   return 0;
 }

@@ -72,6 +72,7 @@ int RunCli(int argc, char** argv) {
   RegisterReadersCommand(app, context);
   RegisterChipCommands(app, context);
   RegisterProfileCommands(app, context);
+  RegisterNotificationCommands(app, context);
   RegisterDecodeCommand(app, context);
 
   try {

@@ -50,6 +50,7 @@ void RegisterProfileCommands(CLI::App& app, CliContext& context);
 // Adds enable/disable/delete/nickname under the `profile` command.
 void RegisterProfileChangeCommands(CLI::App& profile, CliContext& context);
 void RegisterDecodeCommand(CLI::App& app, CliContext& context);
+void RegisterNotificationCommands(CLI::App& app, CliContext& context);
 
 // Parses argv, runs the chosen command and returns the process exit code.
 int RunCli(int argc, char** argv);
