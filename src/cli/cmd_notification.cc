@@ -29,15 +29,17 @@ std::string EventText(const es10::NotificationEvents& events) {
   return text.empty() ? "-" : text;
 }
 
-std::string ListText(const std::vector<NotificationListing>& listing) {
+std::string ListText(const std::vector<NotificationListing>& listing, bool with_names) {
   if (listing.empty()) return "No pending notifications.\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& n : listing) {
     rows.push_back({std::to_string(n.metadata.seqNumber), EventText(n.metadata.profileManagementOperation),
-                    n.metadata.iccid.value_or("-"), n.metadata.notificationAddress,
-                    n.profile_name.value_or("-")});
+                    n.metadata.iccid.value_or("-"), n.metadata.notificationAddress});
+    if (with_names) rows.back().push_back(n.profile_name.value_or("-"));
   }
-  return RenderTable({"SEQ", "EVENT", "ICCID", "ADDRESS", "PROFILE"}, rows);
+  std::vector<std::string> header = {"SEQ", "EVENT", "ICCID", "ADDRESS"};
+  if (with_names) header.push_back("PROFILE");
+  return RenderTable(header, rows);
 }
 
 nlohmann::json ListJson(const std::vector<NotificationListing>& listing) {
@@ -107,14 +109,17 @@ std::string ShowText(const es10::PendingNotification& n, const nlohmann::json& s
 
 void AddListCommand(CLI::App& group, CliContext& context) {
   CLI::App* list = group.add_subcommand("list", "list the pending notifications");
-  list->callback([&context] {
-    context.run = [&context](Output& out) {
+  auto with_names = std::make_shared<bool>(false);
+  // Off by default: the listing itself is one STORE DATA; names cost a second one.
+  list->add_flag("--names", *with_names, "also show each notification's profile name");
+  list->callback([&context, with_names] {
+    context.run = [&context, with_names](Output& out) {
       return RunOnCard(context, out, [&](CardSession& session) -> Status {
-        ESIM_ASSIGN_OR_RETURN(auto listing, ListNotifications(session));
+        ESIM_ASSIGN_OR_RETURN(auto listing, ListNotifications(session, *with_names));
         if (out.json()) {
           out.Json(ListJson(listing));
         } else {
-          out.Text(ListText(listing));
+          out.Text(ListText(listing, *with_names));
         }
         return Status::Ok();
       });

@@ -60,7 +60,7 @@ std::string NameText(const X509_NAME* name) {
 
 }  // namespace
 
-Result<std::vector<NotificationListing>> ListNotifications(CardSession& session) {
+Result<std::vector<NotificationListing>> ListNotifications(CardSession& session, bool with_names) {
   ESIM_ASSIGN_OR_RETURN(auto response, session.es10().ListNotification());
   if (response.listNotificationsResultError) {
     int64_t code = *response.listNotificationsResultError;
@@ -73,7 +73,7 @@ Result<std::vector<NotificationListing>> ListNotifications(CardSession& session)
   }
   std::vector<NotificationListing> listing;
   for (auto& metadata : *response.notificationMetadataList) listing.push_back({std::move(metadata), {}});
-  if (listing.empty()) return listing;  // no names needed: spare the second request
+  if (listing.empty() || !with_names) return listing;  // spare the second request
 
   ESIM_ASSIGN_OR_RETURN(auto names, ProfileNames(session));
   for (auto& entry : listing) {

@@ -24,9 +24,10 @@ struct NotificationListing {
   std::optional<std::string> profile_name;  // absent: no ICCID, or the profile is gone
 };
 
-// The pending notifications, in the card's order. One ListNotification, plus one
-// GetProfilesInfo (ICCID and name only) when at least one notification exists.
-Result<std::vector<NotificationListing>> ListNotifications(CardSession& session);
+// The pending notifications, in the card's order: one ListNotification. With
+// `with_names`, also one GetProfilesInfo (ICCID and name only) when at least one
+// notification exists, to name each notification's profile.
+Result<std::vector<NotificationListing>> ListNotifications(CardSession& session, bool with_names);
 
 // The signed notification `seq_number`, with the exact DER the card sent. One
 // RetrieveNotificationsList. No such notification: kNothingToDelete.

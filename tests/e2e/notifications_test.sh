@@ -7,8 +7,15 @@
 . "$(dirname "$0")/lib.sh"
 
 # --- list ---------------------------------------------------------------------------------
-run_capture list rig -- "$ESIMCTL" --trace "$WORK/list.trace" notification list
+run_capture plain rig -- "$ESIMCTL" --trace "$WORK/plain.trace" notification list
 expect_eq "list: exit" 0 "$RC"
+expect_eq "list: header without names" "SEQ EVENT ICCID ADDRESS" "$(head -1 <<<"$OUT" | tr -s ' ')"
+expect_eq "list: seq 8 line" "8 enable 8999010010000001018 smdp.northwind.example" "$(grep '^8 ' <<<"$OUT" | tr -s ' ')"
+# SELECT, ListNotification: one STORE DATA.
+expect_eq "list: 2 APDU exchanges" 2 "$(grep -c '^>' "$WORK/plain.trace")"
+
+run_capture list rig -- "$ESIMCTL" --trace "$WORK/list.trace" notification list --names
+expect_eq "list --names: exit" 0 "$RC"
 expect_eq "list: header" "SEQ EVENT ICCID ADDRESS PROFILE" "$(head -1 <<<"$OUT" | tr -s ' ')"
 expect_eq "list: three notifications + header" 4 "$(wc -l <<<"$OUT")"
 expect_eq "list: seq 8 line" "8 enable 8999010010000001018 smdp.northwind.example Northwind Unlimited" \
@@ -19,7 +26,7 @@ expect_eq "list: seq 9 names the Contoso profile" "9 install 8999020020000002021
 expect_eq "list: 3 APDU exchanges" 3 "$(grep -c '^>' "$WORK/list.trace")"
 expect_contains "list: names asked with tagList 5A 92 only" "5C025A92" "$(grep '^>' "$WORK/list.trace")"
 
-run_capture list_json rig -- "$ESIMCTL" --json notification list
+run_capture list_json rig -- "$ESIMCTL" --json notification list --names
 expect_eq "list --json: exit" 0 "$RC"
 expect_eq "list --json: one document" 1 "$(jq -s length <<<"$OUT")"
 expect_eq "list --json: matches the state file's notifications" \

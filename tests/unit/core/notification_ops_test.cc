@@ -46,10 +46,21 @@ class NotificationOpsTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-TEST_F(NotificationOpsTest, ListShowsMetadataAndProfileNamesInTwoRequests) {
+TEST_F(NotificationOpsTest, ListIsOneRequest) {
   auto session = Open();
   ASSERT_TRUE(session);
-  auto listing = ListNotifications(*session);
+  auto listing = ListNotifications(*session, /*with_names=*/false);
+  ASSERT_TRUE(listing.ok()) << listing.status().message();
+  ASSERT_EQ(listing->size(), 3u);
+  EXPECT_EQ((*listing)[1].metadata.notificationAddress, "smdp.northwind.example");
+  EXPECT_FALSE((*listing)[1].profile_name);
+  EXPECT_EQ(session->es10().requests_sent(), 1u);
+}
+
+TEST_F(NotificationOpsTest, ListWithNamesShowsProfileNamesInTwoRequests) {
+  auto session = Open();
+  ASSERT_TRUE(session);
+  auto listing = ListNotifications(*session, /*with_names=*/true);
   ASSERT_TRUE(listing.ok()) << listing.status().message();
   ASSERT_EQ(listing->size(), 3u);
   EXPECT_EQ((*listing)[0].metadata.seqNumber, 7);
@@ -66,7 +77,7 @@ TEST_F(NotificationOpsTest, EmptyListCostsOneRequest) {
   state.erase("notifications");
   auto session = Open(&state);
   ASSERT_TRUE(session);
-  auto listing = ListNotifications(*session);
+  auto listing = ListNotifications(*session, /*with_names=*/true);
   ASSERT_TRUE(listing.ok()) << listing.status().message();
   EXPECT_TRUE(listing->empty());
   EXPECT_EQ(session->es10().requests_sent(), 1u);
@@ -105,7 +116,7 @@ TEST_F(NotificationOpsTest, RemoveTakesOneAndASecondRemoveFindsNothing) {
   Status again = RemoveNotification(*session, 8);
   EXPECT_EQ(again.code(), ErrorCode::kNothingToDelete);
   EXPECT_NE(again.message().find("notification 8"), std::string::npos);
-  auto listing = ListNotifications(*session);
+  auto listing = ListNotifications(*session, /*with_names=*/true);
   ASSERT_TRUE(listing.ok());
   ASSERT_EQ(listing->size(), 2u);
   EXPECT_EQ((*listing)[0].metadata.seqNumber, 7);
