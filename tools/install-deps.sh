@@ -4,7 +4,7 @@
 set -eu
 PACKAGES="build-essential cmake pkg-config asn1c libpcsclite-dev pcscd vsmartcard-vpcd
 libssl-dev openssl libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
-jq"
+jq libsqlite3-dev curl"
 
 missing=""
 for p in $PACKAGES; do
