@@ -1,6 +1,8 @@
 // OpenSSL (libcrypto, EVP) implementation of NotificationSigner and the test chain.
 #include "readers/virtual/signer.h"
 
+#include "common/openssl_ptr.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,16 +28,9 @@ namespace esim::vcard {
 namespace {
 
 template <auto Fn>
-struct Free {
-  template <typename T>
-  void operator()(T* p) const { Fn(p); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Free<X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Free<BIO_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Free<EVP_MD_CTX_free>>;
-using SigPtr = std::unique_ptr<ECDSA_SIG, Free<ECDSA_SIG_free>>;
-using BnPtr = std::unique_ptr<BIGNUM, Free<BN_free>>;
+using Free = OpenSslFree<Fn>;
+using PkeyPtr = EvpPkeyPtr;
+using SigPtr = EcdsaSigPtr;
 using ExtPtr = std::unique_ptr<X509_EXTENSION, Free<X509_EXTENSION_free>>;
 // OPENSSL_free is a macro; this gives unique_ptr a function to call.
 void FreeOpenSslBuffer(unsigned char* p) { OPENSSL_free(p); }

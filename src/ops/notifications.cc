@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 
 #include "asn1/json.h"
+#include "common/openssl_ptr.h"
 
 namespace esim {
 
@@ -42,16 +43,9 @@ Result<std::map<es10::Iccid, std::string>> ProfileNames(CardSession& session) {
   return names;
 }
 
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-
 // `name` in RFC 2253 form ("CN=...,O=..."), the form OpenSSL and most tools print.
 std::string NameText(const X509_NAME* name) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return "";
   BUF_MEM* buffer = nullptr;
   BIO_get_mem_ptr(bio.get(), &buffer);
@@ -127,7 +121,7 @@ Status RemoveNotification(CardSession& session, int64_t seq_number) {
 
 Result<CertificateNames> ReadCertificateNames(ByteView der) {
   const unsigned char* cursor = der.data();
-  std::unique_ptr<X509, X509Free> cert(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
+  X509Ptr cert(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
   if (!cert || cursor != der.data() + der.size()) {
     return Status(ErrorCode::kMalformedResponse, "the certificate is not a DER X.509 certificate");
   }

@@ -43,6 +43,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "common/openssl_ptr.h"
 #include "asn1/es10_codec.h"
 #include "asn1/messages.h"
 #include "common/bytes.h"
@@ -59,27 +60,25 @@ constexpr size_t kMaxBodyBytes = 64 * 1024;
 constexpr int kSocketTimeoutS = 5;  // a silent client cannot hold the single worker for long
 
 // ---- RAII for OpenSSL objects and file descriptors ---------------------------------------
-template <typename T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-using SslCtxPtr = std::unique_ptr<SSL_CTX, Deleter<SSL_CTX, SSL_CTX_free>>;
-using SslPtr = std::unique_ptr<SSL, Deleter<SSL, SSL_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
-using NameConstraintsPtr = std::unique_ptr<NAME_CONSTRAINTS, Deleter<NAME_CONSTRAINTS, NAME_CONSTRAINTS_free>>;
-using BnPtr = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
+using esim::BnPtr;
+using esim::EcdsaSigPtr;
+using esim::EvpPkeyPtr;
+using esim::MdCtxPtr;
+using esim::OpenSslFree;
+using esim::X509Ptr;
+using SslCtxPtr = std::unique_ptr<SSL_CTX, OpenSslFree<SSL_CTX_free>>;
+using SslPtr = std::unique_ptr<SSL, OpenSslFree<SSL_free>>;
+using StorePtr = esim::X509StorePtr;
+using StoreCtxPtr = esim::X509StoreCtxPtr;
+using NameConstraintsPtr = std::unique_ptr<NAME_CONSTRAINTS, OpenSslFree<NAME_CONSTRAINTS_free>>;
 // sk_X509_free is a macro in OpenSSL 3, so it cannot be a template argument; frees the stack only.
 struct X509StackFree {
   void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
 };
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
 
-struct OpenSslFree {
+// OPENSSL_free is a macro, so it cannot be a template argument either.
+struct OpenSslBytesFree {
   void operator()(unsigned char* p) const { OPENSSL_free(p); }
 };
 
@@ -144,7 +143,7 @@ Result<X509Ptr> LoadCert(const std::string& path) {
   if (!in) return Status(ErrorCode::kIo, "cannot read " + path);
   std::string data((std::istreambuf_iterator<char>(in)), {});
   // PEM or DER: the SGP.26 directory ships both.
-  std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>> bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+  std::unique_ptr<BIO, OpenSslFree<BIO_free_all>> bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
   X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert) {
     ERR_clear_error();
@@ -174,7 +173,7 @@ Result<std::pair<X509Ptr, EvpPkeyPtr>> MakeWrongCert() {
   X509V3_CTX v3;
   X509V3_set_ctx_nodb(&v3);
   X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
-  std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION, X509_EXTENSION_free>> san(
+  std::unique_ptr<X509_EXTENSION, OpenSslFree<X509_EXTENSION_free>> san(
       X509V3_EXT_conf_nid(nullptr, &v3, NID_subject_alt_name, "DNS:wrong.example.net"));
   if (!san || X509_add_ext(cert.get(), san.get(), -1) != 1)
     return Status(ErrorCode::kInternal, "SAN: " + OpenSslError());
@@ -383,7 +382,7 @@ Status VerifySignature(X509* euicc, ByteView tbs, ByteView rs) {
   unsigned char* sig_der = nullptr;
   int sig_len = i2d_ECDSA_SIG(sig.get(), &sig_der);
   if (sig_len <= 0) return Status(ErrorCode::kInternal, "i2d_ECDSA_SIG failed");
-  std::unique_ptr<unsigned char, OpenSslFree> owned(sig_der);
+  std::unique_ptr<unsigned char, OpenSslBytesFree> owned(sig_der);
   EvpPkeyPtr key(X509_get_pubkey(euicc));
   if (!key || !EVP_PKEY_is_a(key.get(), "EC"))
     return Status(ErrorCode::kInvalidInput, "eUICC certificate has no EC public key");

@@ -6,6 +6,8 @@
 #include <memory>
 
 #include <gtest/gtest.h>
+
+#include "common/openssl_ptr.h"
 #include <nlohmann/json.hpp>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -23,16 +25,8 @@ namespace {
 const std::string kPki = std::string(ESIM_SHARED_DIR) + "/sgp26/";
 const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/readers/virtual/default-state.json";
 
-template <typename T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_free>>;
+using StorePtr = X509StorePtr;
+using StoreCtxPtr = X509StoreCtxPtr;
 
 X509Ptr ParseCert(const Bytes& der) {
   const unsigned char* p = der.data();
