@@ -509,27 +509,24 @@ Status NotificationJournal::RecordDeliveryAttempt(int64_t notification_id,
 }
 
 Status NotificationJournal::MarkAccepted(int64_t id, int64_t accepted_at_ms) {
-  sqlite3* db = db_.get();
-  ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path_, db, true));
-  ESIM_ASSIGN_OR_RETURN(bool exists, NotificationExists(path_, db, id));
-  if (!exists) return NotFound("notification", id);
-  ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path_, db,
-                                              "UPDATE notifications SET accepted_at_ms = ?2 "
-                                              "WHERE id = ?1 AND accepted_at_ms IS NULL"));
-  s.Bind(1, id).Bind(2, accepted_at_ms);
-  ESIM_RETURN_IF_ERROR(s.Run());
-  return tx.Commit();
+  return SetTimeOnce(id, "UPDATE notifications SET accepted_at_ms = ?2 "
+                         "WHERE id = ?1 AND accepted_at_ms IS NULL",
+                     accepted_at_ms);
 }
 
 Status NotificationJournal::MarkRemovedFromCard(int64_t id, int64_t removed_at_ms) {
+  return SetTimeOnce(id, "UPDATE notifications SET removed_at_ms = ?2 "
+                         "WHERE id = ?1 AND removed_at_ms IS NULL",
+                     removed_at_ms);
+}
+
+Status NotificationJournal::SetTimeOnce(int64_t id, const char* update_sql, int64_t at_ms) {
   sqlite3* db = db_.get();
   ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path_, db, true));
   ESIM_ASSIGN_OR_RETURN(bool exists, NotificationExists(path_, db, id));
   if (!exists) return NotFound("notification", id);
-  ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path_, db,
-                                              "UPDATE notifications SET removed_at_ms = ?2 "
-                                              "WHERE id = ?1 AND removed_at_ms IS NULL"));
-  s.Bind(1, id).Bind(2, removed_at_ms);
+  ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path_, db, update_sql));
+  s.Bind(1, id).Bind(2, at_ms);
   ESIM_RETURN_IF_ERROR(s.Run());
   return tx.Commit();
 }

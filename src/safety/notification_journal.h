@@ -163,6 +163,10 @@ class NotificationJournal {
   Result<int64_t> HighestSeqNumber(const std::string& eid);
 
  private:
+  // Runs `update_sql` (binding ?1 = id, ?2 = at_ms) in a write transaction after checking
+  // the notification exists; the SQL's "IS NULL" guard keeps the first time recorded.
+  Status SetTimeOnce(int64_t id, const char* update_sql, int64_t at_ms);
+
   struct DbCloser {
     void operator()(sqlite3* db) const;
   };
