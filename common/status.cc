@@ -26,6 +26,10 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kNothingToDelete: return "nothing_to_delete";
     case ErrorCode::kCardUndefinedError: return "card_undefined_error";
     case ErrorCode::kIo: return "io";
+    case ErrorCode::kConfirmationRequired: return "confirmation_required";
+    case ErrorCode::kNotConfirmed: return "not_confirmed";
+    case ErrorCode::kJournalUnavailable: return "journal_unavailable";
+    case ErrorCode::kNotificationPending: return "notification_pending";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";

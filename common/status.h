@@ -39,6 +39,10 @@ enum class ErrorCode {
   kNothingToDelete,    // nothingToDelete (1 for eUICCMemoryReset / NotificationSent)
   kCardUndefinedError, // undefinedError (127)
   kIo,                 // a local file could not be read or written
+  kConfirmationRequired,  // a destructive command without a terminal to confirm on and without --yes
+  kNotConfirmed,       // the user did not type the confirmation (or ended input)
+  kJournalUnavailable, // the notification journal cannot be opened or written: nothing was sent
+  kNotificationPending,  // the card work is done but a notification is not accepted yet (kept)
   kInternal,           // a bug in esimctl
 };
 

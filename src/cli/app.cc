@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 
 #include "common/bytes.h"
@@ -7,6 +8,7 @@
 #ifndef ESIMCTL_VERSION
 #define ESIMCTL_VERSION "0.0.0"
 #endif
+
 
 namespace esim {
 
@@ -22,6 +24,23 @@ Result<std::unique_ptr<CardSession>> CliContext::OpenSession() const {
   options.shared = shared;
   options.block_size = block_size;
   return CardSession::Open(options);
+}
+
+Result<std::unique_ptr<NotificationJournal>> CliContext::OpenJournal() const {
+  std::string path = journal_path;
+  if (path.empty()) {
+    auto default_path = NotificationJournal::DefaultPath();
+    if (!default_path.ok()) {
+      return Status(ErrorCode::kJournalUnavailable,
+                    "notification journal: " + default_path.status().message() + " (use --journal PATH)");
+    }
+    path = *default_path;
+  }
+  auto journal = NotificationJournal::Open(path);
+  if (!journal.ok()) {
+    return Status(ErrorCode::kJournalUnavailable, "notification journal: " + journal.status().message());
+  }
+  return journal;
 }
 
 int RunOnCard(const CliContext& context, Output& out,
@@ -68,12 +87,33 @@ int RunCli(int argc, char** argv) {
                "share the reader with other programs (work on a logical channel)");
   app.add_option("--block-size", context.block_size, "STORE DATA block size (1-255)")
       ->check(CLI::Range(1, 255));
+  app.add_option("--journal", context.journal_path,
+                 "notification journal (default $XDG_STATE_HOME/esimctl/journal.db)");
+  app.add_option("--ca-file", context.delivery.ca_files,
+                 "PEM file of extra CA certificates trusted for SM-DP+ TLS (repeatable)");
+  app.add_option("--connect-to", context.delivery.connect_to,
+                 "HOST:PORT:CONNECT_HOST:CONNECT_PORT: reach an SM-DP+ elsewhere, TLS still checks HOST "
+                 "(repeatable; for test servers)");
+  auto* timeout = app.add_option_function<double>(
+      "--notify-timeout",
+      [&context](double seconds) {
+        context.delivery.total_timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+        context.delivery.connect_timeout = std::min(context.delivery.connect_timeout, context.delivery.total_timeout);
+      },
+      "seconds one delivery attempt may take (default 30)");
+  timeout->check(CLI::Range(0.1, 600.0));
+  app.add_option("--notify-attempts", context.delivery.max_attempts,
+                 "delivery attempts per notification in one run (default 3)")
+      ->check(CLI::Range(1, 10));
+  // Global options may also follow the command name (esimctl profile list --json).
+  app.fallthrough();
 
   RegisterReadersCommand(app, context);
   RegisterChipCommands(app, context);
   RegisterProfileCommands(app, context);
   RegisterNotificationCommands(app, context);
   RegisterDecodeCommand(app, context);
+  RegisterJournalCommands(app, context);
 
   try {
     app.parse(argc, argv);

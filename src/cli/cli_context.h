@@ -14,6 +14,8 @@
 
 #include "common/status.h"
 #include "src/cli/output.h"
+#include "src/safety/handle_notification_client.h"
+#include "src/safety/notification_journal.h"
 #include "src/session/card_session.h"
 
 namespace esim {
@@ -27,12 +29,17 @@ struct CliContext {
   bool verbose = false;
   bool shared = false;
   size_t block_size = 255;
+  std::string journal_path;    // --journal; empty = NotificationJournal::DefaultPath()
+  DeliveryOptions delivery;    // --ca-file, --connect-to, --notify-timeout, --notify-attempts
 
   // The command chosen on the command line; returns the exit code.
   std::function<int(Output&)> run;
 
   // Opens the card session described by the global options.
   Result<std::unique_ptr<CardSession>> OpenSession() const;
+  // Opens the notification journal (--journal or the default path); any failure is
+  // kJournalUnavailable naming the path.
+  Result<std::unique_ptr<NotificationJournal>> OpenJournal() const;
 };
 
 // Opens the card session, runs `body` on it and returns the exit code: 0, or that of
@@ -51,6 +58,8 @@ void RegisterProfileCommands(CLI::App& app, CliContext& context);
 void RegisterProfileChangeCommands(CLI::App& profile, CliContext& context);
 void RegisterDecodeCommand(CLI::App& app, CliContext& context);
 void RegisterNotificationCommands(CLI::App& app, CliContext& context);
+// `journal list|show|export|retry`.
+void RegisterJournalCommands(CLI::App& app, CliContext& context);
 
 // Parses argv, runs the chosen command and returns the process exit code.
 int RunCli(int argc, char** argv);

@@ -5,13 +5,17 @@ namespace esim {
 int ExitCodeFor(ErrorCode code) {
   // Grouped by where the problem is: 2-9 the command line and local files,
   // 10-19 the reader stack, 20-29 the card's answers, 30-39
-  // the SGP.22 result codes of a command the card executed. Never renumber.
+  // the SGP.22 result codes of a command the card executed, 40-49
+  // notification delivery. Never renumber.
   switch (code) {
     case ErrorCode::kOk: return 0;
     case ErrorCode::kInternal: return 1;
     case ErrorCode::kUsage: return 2;
     case ErrorCode::kInvalidInput: return 3;
     case ErrorCode::kIo: return 4;
+    case ErrorCode::kConfirmationRequired: return 5;
+    case ErrorCode::kNotConfirmed: return 6;
+    case ErrorCode::kJournalUnavailable: return 7;
     case ErrorCode::kNoService: return 10;
     case ErrorCode::kNoReader: return 11;
     case ErrorCode::kReaderNotFound: return 12;
@@ -30,6 +34,7 @@ int ExitCodeFor(ErrorCode code) {
     case ErrorCode::kCatBusy: return 34;
     case ErrorCode::kNothingToDelete: return 35;
     case ErrorCode::kCardUndefinedError: return 36;
+    case ErrorCode::kNotificationPending: return 40;
   }
   return 1;
 }

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <fcntl.h>
+
+#include <functional>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -302,10 +304,37 @@ Status LoadAttempts(const std::string& path, sqlite3* db, JournalEntry& e) {
   return Status::Ok();
 }
 
+// The operation columns started_at_ms .. result_message, starting at column `first`.
+OperationEntry OperationFromRow(const Stmt& s, int first) {
+  OperationEntry e;
+  e.record = OperationRecord{s.Int(first), s.Text(first + 1), s.Text(first + 2), s.OptText(first + 3),
+                             s.Text(first + 4)};
+  e.finished_at_ms = s.OptInt(first + 5);
+  e.result_code = s.OptInt(first + 6);
+  e.result_message = s.Text(first + 7);
+  return e;
+}
+
 Result<bool> NotificationExists(const std::string& path, sqlite3* db, int64_t id) {
   ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path, db, "SELECT 1 FROM notifications WHERE id = ?1"));
   s.Bind(1, id);
   return s.Step();
+}
+
+// The first notification matching `where` (SQL on the notifications table; `bind` binds its
+// parameters) with its attempts, from one snapshot; nullopt when none matches.
+Result<std::optional<JournalEntry>> FindNotification(const std::string& path, sqlite3* db,
+                                                     const std::string& where,
+                                                     const std::function<void(Stmt&)>& bind) {
+  ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path, db, false));
+  ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path, db, std::string(kSelectNotification) + " WHERE " + where));
+  bind(s);
+  ESIM_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<JournalEntry>();
+  JournalEntry e = EntryFromRow(s);
+  ESIM_RETURN_IF_ERROR(LoadAttempts(path, db, e));
+  ESIM_RETURN_IF_ERROR(tx.Commit());
+  return std::optional<JournalEntry>(std::move(e));
 }
 
 }  // namespace
@@ -437,12 +466,8 @@ Result<OperationEntry> NotificationJournal::GetOperation(int64_t id) {
   s.Bind(1, id);
   ESIM_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return NotFound("operation", id);
-  OperationEntry e;
+  OperationEntry e = OperationFromRow(s, 0);
   e.id = id;
-  e.record = OperationRecord{s.Int(0), s.Text(1), s.Text(2), s.OptText(3), s.Text(4)};
-  e.finished_at_ms = s.OptInt(5);
-  e.result_code = s.OptInt(6);
-  e.result_message = s.Text(7);
   return e;
 }
 
@@ -551,17 +576,30 @@ Result<std::vector<JournalEntry>> NotificationJournal::List(bool pending_only) {
 }
 
 Result<JournalEntry> NotificationJournal::Get(int64_t id) {
-  sqlite3* db = db_.get();
-  ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path_, db, false));
-  ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path_, db, std::string(kSelectNotification) +
-                                                             " WHERE id = ?1"));
-  s.Bind(1, id);
-  ESIM_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return NotFound("notification", id);
-  JournalEntry e = EntryFromRow(s);
-  ESIM_RETURN_IF_ERROR(LoadAttempts(path_, db, e));
-  ESIM_RETURN_IF_ERROR(tx.Commit());
-  return e;
+  ESIM_ASSIGN_OR_RETURN(auto found,
+                        FindNotification(path_, db_.get(), "id = ?1", [id](Stmt& s) { s.Bind(1, id); }));
+  if (!found) return NotFound("notification", id);
+  return std::move(*found);
+}
+
+Result<std::optional<JournalEntry>> NotificationJournal::Find(const std::string& eid, int64_t seq_number) {
+  return FindNotification(path_, db_.get(), "eid = ?1 AND seq_number = ?2",
+                          [&](Stmt& s) { s.Bind(1, eid).Bind(2, seq_number); });
+}
+
+Result<std::vector<OperationEntry>> NotificationJournal::ListOperations() {
+  ESIM_ASSIGN_OR_RETURN(
+      Stmt s, Stmt::Prepare(path_, db_.get(),
+                            "SELECT id, started_at_ms, reader, eid, iccid, operation, finished_at_ms, "
+                            "result_code, result_message FROM operations ORDER BY id"));
+  std::vector<OperationEntry> operations;
+  for (;;) {
+    ESIM_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    operations.push_back(OperationFromRow(s, 1));
+    operations.back().id = s.Int(0);
+  }
+  return operations;
 }
 
 Result<JournalPragmas> NotificationJournal::Pragmas() {

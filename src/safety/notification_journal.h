@@ -159,6 +159,10 @@ class NotificationJournal {
   Result<JournalEntry> Get(int64_t id);
   // Reads back journal_mode, synchronous, foreign_keys and busy_timeout from this connection.
   Result<JournalPragmas> Pragmas();
+  // Notification (eid, seq_number) with its attempts, or nullopt when it is not journaled.
+  Result<std::optional<JournalEntry>> Find(const std::string& eid, int64_t seq_number);
+  // All journaled operations, by id.
+  Result<std::vector<OperationEntry>> ListOperations();
   // The highest seqNumber journaled for `eid`, or -1 when there is none.
   Result<int64_t> HighestSeqNumber(const std::string& eid);
 

@@ -19,7 +19,8 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::kMalformedResponse, ErrorCode::kEs10Result, ErrorCode::kIo,
     ErrorCode::kInternal, ErrorCode::kProfileNotFound, ErrorCode::kWrongProfileState,
     ErrorCode::kDisallowedByPolicy, ErrorCode::kWrongProfileReenabling, ErrorCode::kCatBusy,
-    ErrorCode::kNothingToDelete, ErrorCode::kCardUndefinedError};
+    ErrorCode::kNothingToDelete, ErrorCode::kCardUndefinedError, ErrorCode::kConfirmationRequired,
+    ErrorCode::kNotConfirmed, ErrorCode::kJournalUnavailable, ErrorCode::kNotificationPending};
 
 TEST(ExitCodesTest, EveryErrorHasItsOwnExitCode) {
   std::set<int> seen;

@@ -1,0 +1,86 @@
+// HandleNotificationClient: delivers one signed eUICC notification to its SM-DP+ over ES9+
+// (HTTPS POST .../gsma/rsp2/es9plus/handleNotification, ../shared/docs/sgp22-facts.md §5).
+//
+// TLS verification is always on and cannot be turned off: peer chain checked against the
+// system trust store plus every --ca-file, host name checked, HTTPS only, no redirects.
+// Success is HTTP 204 (or 200); every other outcome (other status, timeout, TLS failure,
+// reset, unresolvable name) is a failed attempt with a reason. Deliver() retries a bounded
+// number of times with exponential backoff and reports every attempt to the caller *before*
+// the next one starts, so the caller can journal each attempt.
+//
+// Threading: one object per thread (it owns one libcurl easy handle, reused for keep-alive).
+// libcurl's global initialisation happens once per process on first Create().
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/status.h"
+#include "src/safety/notification_journal.h"  // DeliveryAttempt
+
+namespace esim {
+
+struct DeliveryOptions {
+  // PEM files with extra trusted CA certificates (added to the system trust store).
+  std::vector<std::string> ca_files;
+  // "HOST:PORT:CONNECT_HOST:CONNECT_PORT" entries, as curl's --connect-to: the request for
+  // HOST:PORT goes to CONNECT_HOST:CONNECT_PORT, while TLS still checks the name HOST.
+  std::vector<std::string> connect_to;
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds total_timeout{30000};   // one attempt, connect included
+  int max_attempts = 3;                             // per Deliver() call, >= 1
+  std::chrono::milliseconds first_backoff{1000};    // doubled after each failed attempt
+  std::string user_agent = "esimctl";
+};
+
+// The outcome of Deliver(): accepted iff the last attempt got 204/200.
+struct DeliveryOutcome {
+  bool accepted = false;
+  std::vector<DeliveryAttempt> attempts;  // in order; never empty
+  std::string reason;                     // why not accepted (last attempt), empty if accepted
+};
+
+class HandleNotificationClient {
+ public:
+  // Checks the options (each CA file must exist and hold at least one PEM certificate:
+  // kInvalidInput naming the file; connect_to entries well formed) and sets up libcurl.
+  static Result<std::unique_ptr<HandleNotificationClient>> Create(DeliveryOptions options);
+  ~HandleNotificationClient();
+  HandleNotificationClient(const HandleNotificationClient&) = delete;
+  HandleNotificationClient& operator=(const HandleNotificationClient&) = delete;
+
+  // "https://ADDRESS/gsma/rsp2/es9plus/handleNotification"; kInvalidInput unless `address` is
+  // a plain DNS name (a card's notificationAddress is not trusted to be one).
+  static Result<std::string> UrlFor(const std::string& address);
+
+  // One POST of `pending_notification` (the exact DER) to `address`'s handleNotification URL.
+  // Never fails as a Status: the outcome is in the attempt (http_status or transport_error).
+  DeliveryAttempt PostOnce(const std::string& address, ByteView pending_notification);
+
+  // Up to max_attempts POSTs with backoff between them; stops at the first acceptance or at
+  // a failure that cannot improve by retrying (an invalid address). `on_attempt` runs after
+  // every attempt; if it fails (the journal could not record it) Deliver stops and returns
+  // that error.
+  Result<DeliveryOutcome> Deliver(const std::string& address, ByteView pending_notification,
+                                  const std::function<Status(const DeliveryAttempt&)>& on_attempt);
+
+  // The options in force.
+  const DeliveryOptions& options() const;
+
+ private:
+  struct Impl;
+  explicit HandleNotificationClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// True if `attempt` is an acceptance (HTTP 204 or 200).
+bool IsAccepted(const DeliveryAttempt& attempt);
+
+// "HTTP 500", "timeout after 30000 ms", "TLS: certificate verify failed", ...: one line for people.
+std::string DescribeAttempt(const DeliveryAttempt& attempt);
+
+}  // namespace esim
