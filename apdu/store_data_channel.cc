@@ -77,8 +77,7 @@ Status StoreDataChannel::Select(ByteView aid) {
   return UnexpectedStatus(response.sw, "SELECT " + DescribeAid(aid));
 }
 
-Result<Bytes> StoreDataChannel::Send(ByteView es10_request) {
-  if (closed_) return Status(ErrorCode::kInternal, "STORE DATA on a closed channel");
+Result<std::vector<CommandApdu>> StoreDataChannel::Plan(ByteView es10_request) const {
   if (es10_request.empty()) return Status(ErrorCode::kInvalidInput, "empty ES10 request");
   const size_t block = options_.block_size;
   const size_t blocks = (es10_request.size() + block - 1) / block;
@@ -90,20 +89,30 @@ Result<Bytes> StoreDataChannel::Send(ByteView es10_request) {
   // Le is always present: some modems return no data without it (facts sheet 6.4).
   const uint32_t le = transport_.options().extended_length ? kMaxExtendedLe : kMaxShortLe;
   const uint8_t cla = ClaForChannel(kClaGlobalPlatform, channel_);
-  last_status_word_ = 0;
-  ResponseApdu response;
+  std::vector<CommandApdu> commands;
+  commands.reserve(blocks);
   for (size_t i = 0; i < blocks; ++i) {
     const size_t offset = i * block;
     const size_t length = std::min(block, es10_request.size() - offset);
     const bool last = i + 1 == blocks;
     ByteView chunk = es10_request.subspan(offset, length);
-    CommandApdu store{cla, kInsStoreData, last ? kP1LastBlock : kP1MoreBlocks,
-                      static_cast<uint8_t>(i), Bytes(chunk.begin(), chunk.end()), le};
-    ESIM_ASSIGN_OR_RETURN(response, transport_.Transceive(store));
+    commands.push_back(CommandApdu{cla, kInsStoreData, last ? kP1LastBlock : kP1MoreBlocks,
+                                   static_cast<uint8_t>(i), Bytes(chunk.begin(), chunk.end()), le});
+  }
+  return commands;
+}
+
+Result<Bytes> StoreDataChannel::Send(ByteView es10_request) {
+  if (closed_) return Status(ErrorCode::kInternal, "STORE DATA on a closed channel");
+  ESIM_ASSIGN_OR_RETURN(std::vector<CommandApdu> commands, Plan(es10_request));
+  last_status_word_ = 0;
+  ResponseApdu response;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    ESIM_ASSIGN_OR_RETURN(response, transport_.Transceive(commands[i]));
     last_status_word_ = response.sw;
     if (!response.IsSuccess()) {
       return UnexpectedStatus(response.sw, "STORE DATA block " + std::to_string(i + 1) +
-                                               " of " + std::to_string(blocks));
+                                               " of " + std::to_string(commands.size()));
     }
   }
   return std::move(response.data);

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "apdu/apdu_transport.h"
 #include "common/bytes.h"
@@ -60,6 +61,9 @@ class StoreDataChannel {
   // SW (e.g. 6A88 after the card ended an install). kInvalidInput for an empty request or
   // one needing more than 256 blocks.
   Result<Bytes> Send(ByteView es10_request);
+  // The STORE DATA commands Send(es10_request) would transmit, in order; sends nothing
+  // (--dry-run shows them). Same errors as Send for a bad request.
+  Result<std::vector<CommandApdu>> Plan(ByteView es10_request) const;
   // Closes the logical channel opened by Open (no-op on the basic channel or when already
   // closed). The channel is unusable afterwards either way.
   Status Close();

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <ostream>
 
-#include "src/cli/exit_codes.h"
+#include "common/exit_codes.h"
 
 namespace esim {
 
@@ -22,6 +22,19 @@ int Output::Error(const Status& status) {
     Json({{"error", {{"code", ErrorCodeName(status.code())}, {"message", status.message()}}}});
   } else {
     err_ << "esimctl: " << status.message() << "\n";
+  }
+  return ExitCodeFor(status.code());
+}
+
+int Output::Finish(nlohmann::json document, const std::string& text, const Status& status) {
+  if (json_) {
+    if (!status.ok()) {
+      document["error"] = {{"code", ErrorCodeName(status.code())}, {"message", status.message()}};
+    }
+    Json(document);
+  } else {
+    Text(text);
+    if (!status.ok()) err_ << "esimctl: " << status.message() << "\n";
   }
   return ExitCodeFor(status.code());
 }

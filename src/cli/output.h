@@ -27,6 +27,10 @@ class Output {
   void Text(const std::string& text);
   // Reports `status` (not ok) and returns its exit code.
   int Error(const Status& status);
+  // Ends a command that did something, successful or not: prints its receipt (`document` in
+  // JSON mode, with "error" added when `status` is not ok; else `text`, then the error on
+  // stderr) and returns the exit code of `status`.
+  int Finish(nlohmann::json document, const std::string& text, const Status& status);
   // A note on stderr that never disturbs stdout (e.g. warnings); printed in both modes.
   void Note(const std::string& text);
 

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "asn1/messages.h"
@@ -57,6 +58,15 @@ class Es10Client {
   Result<int64_t> SetNickname(const es10::Iccid& iccid, const std::string& nickname);
   // eUICCMemoryReset with the given options; the card's result code.
   Result<int64_t> EuiccMemoryReset(const es10::EuiccMemoryResetRequest& request);
+
+  // ---- Dry run -----------------------------------------------------------
+  // A state-changing ES10 request, as --dry-run shows it.
+  using ChangeRequest =
+      std::variant<es10::EnableProfileRequest, es10::DisableProfileRequest, es10::DeleteProfileRequest,
+                   es10::SetNicknameRequest, es10::EuiccMemoryResetRequest,
+                   es10::SetDefaultDpAddressRequest, es10::NotificationSentRequest>;
+  // The encoded STORE DATA APDUs that sending `request` would transmit on this channel; sends nothing.
+  Result<std::vector<Bytes>> PlanCommand(const ChangeRequest& request);
 
   // The number of ES10 requests sent so far (for diagnostics and benchmarks).
   uint64_t requests_sent() const { return requests_sent_; }

@@ -17,20 +17,27 @@ ProfileOperation OperationOf(StateChange change) {
   return ProfileOperation::kEnable;
 }
 
-Result<std::optional<es10::ProfileInfo>> FindProfile(CardSession& session,
-                                                     const es10::ProfileId& profile) {
+// One GetProfilesInfo for `profile`, returning the members named in `tag_list`.
+Result<std::optional<es10::ProfileInfo>> FindProfileWithTags(CardSession& session,
+                                                             const es10::ProfileId& profile,
+                                                             Bytes tag_list) {
   es10::GetProfilesInfoRequest request;
   if (const auto* iccid = std::get_if<es10::Iccid>(&profile)) {
     request.searchCriteria = *iccid;
   } else {
     request.searchCriteria = std::get<es10::IsdpAid>(profile);
   }
-  request.tagList = Bytes{0x5A, 0x4F, 0x9F, 0x70, 0x92};  // iccid, isdpAid, state, name
+  request.tagList = std::move(tag_list);
   ESIM_ASSIGN_OR_RETURN(auto response, session.es10().GetProfilesInfo(request));
   if (!response.profileInfoListOk || response.profileInfoListOk->empty()) {
     return std::optional<es10::ProfileInfo>();
   }
   return std::optional<es10::ProfileInfo>(response.profileInfoListOk->front());
+}
+
+Result<std::optional<es10::ProfileInfo>> FindProfile(CardSession& session,
+                                                     const es10::ProfileId& profile) {
+  return FindProfileWithTags(session, profile, Bytes{0x5A, 0x4F, 0x9F, 0x70, 0x92});  // id, state, name
 }
 
 // Checks with a fresh listing that `change` took effect; kCardStatus when it did not.
@@ -60,6 +67,12 @@ bool AnswerWasLost(const Status& status) {
 }
 
 }  // namespace
+
+Result<std::optional<es10::ProfileInfo>> LookupProfile(CardSession& session, const es10::ProfileId& profile) {
+  // iccid, isdpAid, state, nickname, provider, name, class, notification config, PPRs: no icon.
+  return FindProfileWithTags(session, profile,
+                             Bytes{0x5A, 0x4F, 0x9F, 0x70, 0x90, 0x91, 0x92, 0x95, 0xB6, 0x99});
+}
 
 std::string ProfileIdText(const es10::ProfileId& profile) {
   if (const auto* iccid = std::get_if<es10::Iccid>(&profile)) return *iccid;

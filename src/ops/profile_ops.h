@@ -30,6 +30,9 @@ Result<ProfileChangeReport> ChangeProfileState(CardSession& session, StateChange
                                                const es10::ProfileId& profile, bool refresh);
 // Sets `nickname` on the profile `iccid` (empty clears it).
 Status SetProfileNickname(CardSession& session, const es10::Iccid& iccid, const std::string& nickname);
+// The profile `profile` with what a confirmation or receipt shows (no icon), or nullopt when the
+// card has no such profile. One GetProfilesInfo.
+Result<std::optional<es10::ProfileInfo>> LookupProfile(CardSession& session, const es10::ProfileId& profile);
 // "8999... (Contoso Travel 5GB)" for messages; falls back to the bare id.
 std::string DescribeProfile(CardSession& session, const es10::ProfileId& profile);
 // The id as the user would type it again (ICCID digits or AID hex).

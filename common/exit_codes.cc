@@ -1,4 +1,4 @@
-#include "src/cli/exit_codes.h"
+#include "common/exit_codes.h"
 
 namespace esim {
 
