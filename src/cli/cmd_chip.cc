@@ -4,6 +4,9 @@
 #include "asn1/json.h"
 #include "src/cli/cli_context.h"
 #include "src/cli/format.h"
+#include "src/cli/guarded_command.h"
+#include "src/ops/profile_list.h"
+#include "src/safety/confirmation.h"
 #include "src/ops/chip_info.h"
 #include "src/ops/chip_ops.h"
 #include "src/validate/input.h"
@@ -57,45 +60,144 @@ std::string ChipInfoText(const ChipInfo& info) {
 struct DefaultSmdpOptions {
   std::optional<std::string> address;
   bool clear = false;
+  ChangeFlags flags;
 };
+
+struct ResetOptions {
+  es10::EuiccMemoryResetRequest request;
+  ChangeFlags flags;
+};
+
+// What a reset with `o` removes, named profile by profile (one GetProfilesInfo).
+Result<std::string> ResetSummary(CardSession& session, const std::string& eid,
+                                 const es10::EuiccMemoryResetRequest& o) {
+  ESIM_ASSIGN_OR_RETURN(auto profiles, ListProfiles(session, ListProfilesOptions{}));
+  std::string summary = "About to RESET the eUICC " + eid + " (eUICCMemoryReset):\n";
+  size_t doomed = 0;
+  for (const auto& p : profiles) {
+    const auto klass = p.profileClass.value_or(es10::ProfileClass::kOperational);
+    const bool goes = (klass == es10::ProfileClass::kOperational && o.deleteOperationalProfiles) ||
+                      (klass == es10::ProfileClass::kTest && o.deleteFieldLoadedTestProfiles);
+    if (!goes) continue;
+    ++doomed;
+    summary += "  delete " + p.iccid.value_or("-") + "  " + p.profileName.value_or("-") + " (" +
+               (p.profileState == es10::ProfileState::kEnabled ? "enabled" : "disabled") + ")\n";
+  }
+  if ((o.deleteOperationalProfiles || o.deleteFieldLoadedTestProfiles) && doomed == 0) {
+    summary += "  (no profile of the selected classes is on the card)\n";
+  }
+  if (o.resetDefaultSmdpAddress) summary += "  clear the default SM-DP+ address\n";
+  if (doomed > 0) {
+    summary += "This is PERMANENT. A memory reset sends the carriers no deletion notification: they\n"
+               "will still consider these profiles installed until you tell them.\n";
+  }
+  return summary;
+}
+
+int RunReset(const CliContext& context, Output& out, const ResetOptions& options) {
+  const es10::EuiccMemoryResetRequest& o = options.request;
+  if (!o.deleteOperationalProfiles && !o.deleteFieldLoadedTestProfiles && !o.resetDefaultSmdpAddress) {
+    // Which data goes must be stated explicitly: there is no default for a reset.
+    return out.Error(Status(ErrorCode::kUsage,
+                            "chip reset: say what to reset: --operational, --test and/or "
+                            "--default-smdp; nothing was sent to the card"));
+  }
+  auto opened = GuardedCommand::Open(context, options.flags);
+  if (!opened.ok()) return out.Error(opened.status());
+  GuardedCommand& guarded = **opened;
+  auto summary = ResetSummary(guarded.session(), guarded.eid(), o);
+  if (!summary.ok()) return out.Error(summary.status());
+  if (options.flags.dry_run) {
+    auto rendered = RenderDryRun(guarded.session(), {{"eUICCMemoryReset", o}}, "");
+    if (!rendered.ok()) return out.Error(rendered.status());
+    rendered->first["operation"] = "reset";
+    return out.Finish(rendered->first, *summary + rendered->second, Status::Ok());
+  }
+  TerminalConfirmer confirmer = TerminalConfirmer::ForProcess(options.flags.yes);
+  if (Status s = confirmer.Confirm({*summary, "reset", "Type 'reset' to reset the eUICC: "}); !s.ok()) {
+    return out.Error(s);
+  }
+  if (auto before = HighestSeqBefore(guarded.context()); !before.ok()) return out.Error(before.status());
+  auto step = RunJournaled(guarded.context(), "reset", std::nullopt,
+                           [&] { return ResetMemory(guarded.session(), o); });
+  if (!step.ok()) return out.Error(step.status());
+  auto kept = guarded.Settle(step->captured);
+  if (!kept.ok()) return out.Error(kept.status());
+  nlohmann::json document = {{"operation", "reset"},
+                             {"resetOptions",
+                              {{"deleteOperationalProfiles", o.deleteOperationalProfiles},
+                               {"deleteFieldLoadedTestProfiles", o.deleteFieldLoadedTestProfiles},
+                               {"resetDefaultSmdpAddress", o.resetDefaultSmdpAddress}}},
+                             {"result", step->status.ok() ? "ok" : "failed"},
+                             {"journalOperationId", step->operation_id},
+                             {"notifications", NotificationsReceiptJson(*kept)}};
+  std::string text;
+  if (step->status.ok()) {
+    std::string done;
+    if (o.deleteOperationalProfiles) done += " operational profiles deleted;";
+    if (o.deleteFieldLoadedTestProfiles) done += " test profiles deleted;";
+    if (o.resetDefaultSmdpAddress) done += " default SM-DP+ address reset;";
+    done.pop_back();
+    text = "Memory reset done:" + done + ".\n";
+  }
+  text += NotificationsReceiptText(*kept, guarded.journal()->path());
+  Status status = !step->status.ok() ? step->status : PendingStatus(*kept, guarded.notify());
+  return out.Finish(document, text, status);
+}
 
 void AddResetCommand(CLI::App& chip, CliContext& context) {
   CLI::App* reset = chip.add_subcommand(
-      "reset", "eUICCMemoryReset: delete profiles and/or reset the default SM-DP+ address");
-  auto options = std::make_shared<es10::EuiccMemoryResetRequest>();
-  reset->add_flag("--operational", options->deleteOperationalProfiles, "delete every operational profile");
-  reset->add_flag("--test", options->deleteFieldLoadedTestProfiles, "delete field-loaded test profiles");
-  reset->add_flag("--default-smdp", options->resetDefaultSmdpAddress, "reset the default SM-DP+ address");
+      "reset", "eUICCMemoryReset: delete profiles and/or reset the default SM-DP+ address (asks first)");
+  auto options = std::make_shared<ResetOptions>();
+  es10::EuiccMemoryResetRequest& r = options->request;
+  reset->add_flag("--operational", r.deleteOperationalProfiles, "delete every operational profile");
+  reset->add_flag("--test", r.deleteFieldLoadedTestProfiles, "delete field-loaded test profiles");
+  reset->add_flag("--default-smdp", r.resetDefaultSmdpAddress, "reset the default SM-DP+ address");
+  AddChangeFlags(*reset, options->flags, true, true);
   reset->callback([&context, options] {
-    context.run = [&context, options](Output& out) {
-      const es10::EuiccMemoryResetRequest& o = *options;
-      if (!o.deleteOperationalProfiles && !o.deleteFieldLoadedTestProfiles && !o.resetDefaultSmdpAddress) {
-        // Which data goes must be stated explicitly: there is no default for a reset.
-        return out.Error(Status(ErrorCode::kUsage,
-                                "chip reset: say what to reset: --operational, --test and/or "
-                                "--default-smdp; nothing was sent to the card"));
-      }
-      return RunOnCard(context, out, [&](CardSession& session) -> Status {
-        ESIM_RETURN_IF_ERROR(ResetMemory(session, o));
-        if (out.json()) {
-          out.Json({{"operation", "reset"},
-                    {"resetOptions",
-                     {{"deleteOperationalProfiles", o.deleteOperationalProfiles},
-                      {"deleteFieldLoadedTestProfiles", o.deleteFieldLoadedTestProfiles},
-                      {"resetDefaultSmdpAddress", o.resetDefaultSmdpAddress}}},
-                    {"result", "ok"}});
-        } else {
-          std::string done;
-          if (o.deleteOperationalProfiles) done += " operational profiles deleted;";
-          if (o.deleteFieldLoadedTestProfiles) done += " test profiles deleted;";
-          if (o.resetDefaultSmdpAddress) done += " default SM-DP+ address reset;";
-          done.pop_back();
-          out.Text("Memory reset done:" + done + ".");
-        }
-        return Status::Ok();
-      });
-    };
+    context.run = [&context, options](Output& out) { return RunReset(context, out, *options); };
   });
+}
+
+int ShowDefaultSmdp(const CliContext& context, Output& out) {
+  return RunOnCard(context, out, [&](CardSession& session) -> Status {
+    ESIM_ASSIGN_OR_RETURN(auto addresses, session.es10().GetEuiccConfiguredAddresses());
+    if (out.json()) {
+      out.Json(es10::ToJson(addresses));
+    } else {
+      out.Text(RenderKeyValue({{"Default SM-DP+", addresses.defaultDpAddress.value_or("(none)")},
+                               {"Root SM-DS", addresses.rootDsAddress}}));
+    }
+    return Status::Ok();
+  });
+}
+
+int SetDefaultSmdpAddress(const CliContext& context, Output& out, const std::string& target,
+                          const ChangeFlags& flags) {
+  auto opened = GuardedCommand::Open(context, flags);
+  if (!opened.ok()) return out.Error(opened.status());
+  GuardedCommand& guarded = **opened;
+  if (flags.dry_run) {
+    auto rendered = RenderDryRun(
+        guarded.session(),
+        {{target.empty() ? "clear the default SM-DP+ address" : "set the default SM-DP+ address to " + target,
+          es10::SetDefaultDpAddressRequest{target}}},
+        "");
+    if (!rendered.ok()) return out.Error(rendered.status());
+    rendered->first["operation"] = "setDefaultDpAddress";
+    return out.Finish(rendered->first, rendered->second, Status::Ok());
+  }
+  auto step = RunJournaled(
+      guarded.context(), "default-smdp", std::nullopt,
+      [&] { return SetDefaultSmdp(guarded.session(), target); }, false);
+  if (!step.ok()) return out.Error(step.status());
+  if (!step->status.ok()) return out.Error(step->status);
+  return out.Finish({{"operation", "setDefaultDpAddress"},
+                     {"defaultDpAddress", target},
+                     {"result", "ok"},
+                     {"journalOperationId", step->operation_id}},
+                    target.empty() ? "Default SM-DP+ address cleared." : "Default SM-DP+ address set to " + target + ".",
+                    Status::Ok());
 }
 
 void AddDefaultSmdpCommand(CLI::App& chip, CliContext& context) {
@@ -103,38 +205,25 @@ void AddDefaultSmdpCommand(CLI::App& chip, CliContext& context) {
   auto options = std::make_shared<DefaultSmdpOptions>();
   command->add_option("address", options->address, "the new address (an FQDN); none: show it");
   command->add_flag("--clear", options->clear, "remove the default SM-DP+ address");
+  AddChangeFlags(*command, options->flags, false, false);
   command->callback([&context, options] {
     context.run = [&context, options](Output& out) {
       if (options->clear && options->address) {
         return out.Error(Status(ErrorCode::kUsage, "default-smdp: give an ADDRESS or --clear, not both"));
       }
-      std::optional<std::string> target;
-      if (options->clear) target = "";
+      if (!options->clear && !options->address) {
+        if (options->flags.dry_run) {
+          return out.Error(Status(ErrorCode::kUsage, "default-smdp: --dry-run needs an ADDRESS or --clear"));
+        }
+        return ShowDefaultSmdp(context, out);
+      }
+      std::string target;
       if (options->address) {
         auto fqdn = ParseFqdn(*options->address);
         if (!fqdn.ok()) return out.Error(InputRejected(fqdn.status()));
         target = *fqdn;
       }
-      return RunOnCard(context, out, [&](CardSession& session) -> Status {
-        if (!target) {
-          ESIM_ASSIGN_OR_RETURN(auto addresses, session.es10().GetEuiccConfiguredAddresses());
-          if (out.json()) {
-            out.Json(es10::ToJson(addresses));
-          } else {
-            out.Text(RenderKeyValue({{"Default SM-DP+", addresses.defaultDpAddress.value_or("(none)")},
-                                     {"Root SM-DS", addresses.rootDsAddress}}));
-          }
-          return Status::Ok();
-        }
-        ESIM_RETURN_IF_ERROR(SetDefaultSmdp(session, *target));
-        if (out.json()) {
-          out.Json({{"operation", "setDefaultDpAddress"}, {"defaultDpAddress", *target}, {"result", "ok"}});
-        } else {
-          out.Text(target->empty() ? "Default SM-DP+ address cleared."
-                                   : "Default SM-DP+ address set to " + *target + ".");
-        }
-        return Status::Ok();
-      });
+      return SetDefaultSmdpAddress(context, out, target, options->flags);
     };
   });
 }

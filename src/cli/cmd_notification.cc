@@ -1,4 +1,5 @@
 // `esimctl notification list|show|remove`: the pending notifications on the eUICC.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -7,6 +8,8 @@
 #include "asn1/json.h"
 #include "src/cli/cli_context.h"
 #include "src/cli/format.h"
+#include "src/cli/guarded_command.h"
+#include "src/safety/confirmation.h"
 #include "src/ops/notifications.h"
 #include "src/validate/input.h"
 
@@ -150,35 +153,152 @@ void AddShowCommand(CLI::App& group, CliContext& context) {
   });
 }
 
+// Every seqNumber is checked before the first APDU: a typo touches nothing.
+Result<std::vector<int64_t>> ParseSeqs(const std::vector<std::string>& texts) {
+  std::vector<int64_t> numbers;
+  for (const auto& text : texts) {
+    auto seq = ParseSeqNumber(text);
+    if (!seq.ok()) return InputRejected(seq.status());
+    numbers.push_back(*seq);
+  }
+  return numbers;
+}
+
+struct SeqOptions {
+  std::vector<std::string> seqs;
+  bool all = false;
+  ChangeFlags flags;
+};
+
+// What removing the unaccepted `entries` loses, for the confirmation.
+ConfirmationRequest RemoveConfirmation(const std::vector<JournalEntry>& unaccepted, const std::string& path) {
+  std::string summary = "These notifications have NOT been accepted by their SM-DP+:\n";
+  for (const auto& e : unaccepted) {
+    summary += "  " + std::to_string(e.record.seq_number) + "  " + e.record.event + "  " +
+               e.record.iccid.value_or("-") + "  -> " + e.record.address + "  (journal entry " +
+               std::to_string(e.id) + ")\n";
+  }
+  summary += "Removing them from the card leaves the journal (" + path +
+             ") as their only copy; 'esimctl journal retry' can still deliver them from there.\n"
+             "To deliver them first, run 'esimctl notification process' instead.\n";
+  return {summary, "remove", "Type 'remove' to remove them from the card: "};
+}
+
+int RunRemove(const CliContext& context, Output& out, const SeqOptions& options) {
+  auto numbers = ParseSeqs(options.seqs);
+  if (!numbers.ok()) return out.Error(numbers.status());
+  auto opened = GuardedCommand::Open(context, options.flags);
+  if (!opened.ok()) return out.Error(opened.status());
+  GuardedCommand& guarded = **opened;
+  if (options.flags.dry_run) {
+    std::vector<PlannedStep> steps;
+    for (int64_t seq : *numbers) {
+      steps.push_back({"remove notification " + std::to_string(seq) + " (NotificationSent)",
+                       es10::NotificationSentRequest{seq}});
+    }
+    auto rendered = RenderDryRun(guarded.session(), steps, "journal each notification before it is removed");
+    if (!rendered.ok()) return out.Error(rendered.status());
+    rendered->first["operation"] = "remove";
+    return out.Finish(rendered->first, rendered->second, Status::Ok());
+  }
+  // Journal every one first, so the signed bytes outlive the card's copy.
+  auto entries = guarded.keeper().CaptureSeqs(guarded.eid(), *numbers);
+  if (!entries.ok()) return out.Error(entries.status());
+  std::vector<JournalEntry> unaccepted;
+  for (const auto& e : *entries) {
+    if (!e.accepted_at_ms) unaccepted.push_back(e);
+  }
+  if (!unaccepted.empty()) {
+    TerminalConfirmer confirmer = TerminalConfirmer::ForProcess(options.flags.yes);
+    if (Status s = confirmer.Confirm(RemoveConfirmation(unaccepted, guarded.journal()->path())); !s.ok()) {
+      return out.Error(s);
+    }
+  }
+  nlohmann::json removed = nlohmann::json::array();
+  std::string text;
+  std::string done;
+  for (const auto& e : *entries) {
+    const int64_t seq = e.record.seq_number;
+    auto step = RunJournaled(
+        guarded.context(), "notification-remove", e.record.iccid,
+        [&] { return RemoveNotification(guarded.session(), seq); }, false);
+    Status status = step.ok() ? step->status : step.status();
+    if (status.ok()) {
+      status = JournalFailure(guarded.journal()->MarkRemovedFromCard(e.id, WallClockMs()));
+    }
+    if (!status.ok()) {
+      // The ones before are gone for good: say so, whatever the output mode.
+      if (!done.empty()) status = Status(status.code(), status.message() + " (already removed: " + done + ")");
+      return out.Finish({{"operation", "remove"}, {"removed", removed}, {"result", "failed"}}, text, status);
+    }
+    removed.push_back(seq);
+    done += (done.empty() ? "" : ", ") + std::to_string(seq);
+    text += "Notification " + std::to_string(seq) + " removed" +
+            (e.accepted_at_ms ? "" : " (not accepted by its SM-DP+; journal entry " + std::to_string(e.id) + " keeps it)") +
+            ".\n";
+  }
+  return out.Finish({{"operation", "remove"}, {"removed", removed}, {"result", "ok"}}, text, Status::Ok());
+}
+
 void AddRemoveCommand(CLI::App& group, CliContext& context) {
-  CLI::App* remove = group.add_subcommand("remove", "remove notifications from the eUICC (NotificationSent)");
-  auto seqs = std::make_shared<std::vector<std::string>>();
-  remove->add_option("seq", *seqs, "the seqNumbers to remove, in order")->required();
-  remove->callback([&context, seqs] {
-    context.run = [&context, seqs](Output& out) {
-      // Every seqNumber is checked before the first APDU: a typo removes nothing.
-      std::vector<int64_t> numbers;
-      for (const auto& text : *seqs) {
-        auto seq = ParseSeqNumber(text);
-        if (!seq.ok()) return out.Error(InputRejected(seq.status()));
-        numbers.push_back(*seq);
-      }
-      return RunOnCard(context, out, [&](CardSession& session) -> Status {
-        nlohmann::json removed = nlohmann::json::array();
-        std::string done;
-        for (int64_t seq : numbers) {
-          if (Status s = RemoveNotification(session, seq); !s.ok()) {
-            // The ones before are gone for good: say so, whatever the output mode.
-            return done.empty() ? s : Status(s.code(), s.message() + " (already removed: " + done + ")");
-          }
-          removed.push_back(seq);
-          done += (done.empty() ? "" : ", ") + std::to_string(seq);
-          if (!out.json()) out.Text("Notification " + std::to_string(seq) + " removed.");
-        }
-        if (out.json()) out.Json({{"operation", "remove"}, {"removed", removed}, {"result", "ok"}});
-        return Status::Ok();
-      });
-    };
+  CLI::App* remove = group.add_subcommand(
+      "remove", "remove notifications from the eUICC (journaled first; asks unless the SM-DP+ accepted them)");
+  auto options = std::make_shared<SeqOptions>();
+  remove->add_option("seq", options->seqs, "the seqNumbers to remove, in order")->required();
+  AddChangeFlags(*remove, options->flags, true, false);
+  remove->callback([&context, options] {
+    context.run = [&context, options](Output& out) { return RunRemove(context, out, *options); };
+  });
+}
+
+int RunProcess(const CliContext& context, Output& out, const SeqOptions& options) {
+  if (options.all == !options.seqs.empty()) {
+    return out.Error(Status(ErrorCode::kUsage, "notification process: name seqNumbers or --all (not both)"));
+  }
+  auto numbers = ParseSeqs(options.seqs);
+  if (!numbers.ok()) return out.Error(numbers.status());
+  auto opened = GuardedCommand::Open(context, options.flags);
+  if (!opened.ok()) return out.Error(opened.status());
+  GuardedCommand& guarded = **opened;
+  if (options.flags.dry_run) {
+    auto listing = ListNotifications(guarded.session(), false);
+    if (!listing.ok()) return out.Error(listing.status());
+    std::vector<PlannedStep> steps;
+    for (const auto& n : *listing) {
+      const int64_t seq = n.metadata.seqNumber;
+      if (!options.all && std::find(numbers->begin(), numbers->end(), seq) == numbers->end()) continue;
+      steps.push_back({"after " + n.metadata.notificationAddress + " accepts notification " + std::to_string(seq) +
+                           ": remove it (NotificationSent)",
+                       es10::NotificationSentRequest{seq}});
+    }
+    auto rendered = RenderDryRun(guarded.session(), steps, "");
+    if (!rendered.ok()) return out.Error(rendered.status());
+    rendered->first["operation"] = "process";
+    return out.Finish(rendered->first,
+                      "Each notification is journaled, then delivered to its SM-DP+.\n" + rendered->second,
+                      Status::Ok());
+  }
+  auto entries = guarded.keeper().CaptureSeqs(guarded.eid(), *numbers);
+  if (!entries.ok()) return out.Error(entries.status());
+  auto kept = guarded.Settle(*entries);
+  if (!kept.ok()) return out.Error(kept.status());
+  std::string text = kept->empty() ? "No pending notifications on the card.\n"
+                                   : NotificationsReceiptText(*kept, guarded.journal()->path());
+  return out.Finish({{"operation", "process"},
+                     {"journal", guarded.journal()->path()},
+                     {"notifications", NotificationsReceiptJson(*kept)}},
+                    text, PendingStatus(*kept, true));
+}
+
+void AddProcessCommand(CLI::App& group, CliContext& context) {
+  CLI::App* process = group.add_subcommand(
+      "process", "journal, deliver to the SM-DP+ and then remove pending notifications");
+  auto options = std::make_shared<SeqOptions>();
+  process->add_option("seq", options->seqs, "the seqNumbers to process");
+  process->add_flag("--all", options->all, "process every notification on the card");
+  AddChangeFlags(*process, options->flags, false, false);
+  process->callback([&context, options] {
+    context.run = [&context, options](Output& out) { return RunProcess(context, out, *options); };
   });
 }
 
@@ -190,6 +310,7 @@ void RegisterNotificationCommands(CLI::App& app, CliContext& context) {
   AddListCommand(*group, context);
   AddShowCommand(*group, context);
   AddRemoveCommand(*group, context);
+  AddProcessCommand(*group, context);
 }
 
 }  // namespace esim

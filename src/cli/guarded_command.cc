@@ -116,7 +116,8 @@ std::string NotificationsReceiptText(const std::vector<KeptNotification>& kept, 
 Status PendingStatus(const std::vector<KeptNotification>& kept, bool delivery_wanted) {
   if (!delivery_wanted) return Status::Ok();
   size_t pending = 0;
-  for (const auto& k : kept) pending += k.entry.pending() ? 1 : 0;
+  // Accepted but still on the card is not a delivery problem: the carrier knows.
+  for (const auto& k : kept) pending += k.entry.accepted_at_ms ? 0 : 1;
   if (pending == 0) return Status::Ok();
   return Status(ErrorCode::kNotificationPending,
                 std::to_string(pending) + (pending == 1 ? " notification is" : " notifications are") +
