@@ -3,7 +3,7 @@
 
 #include "common/bytes.h"
 #include "src/cli/cli_context.h"
-#include "src/cli/exit_codes.h"
+#include "common/exit_codes.h"
 
 #ifndef ESIMCTL_VERSION
 #define ESIMCTL_VERSION "0.0.0"
