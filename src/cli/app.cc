@@ -38,7 +38,8 @@ Result<std::unique_ptr<NotificationJournal>> CliContext::OpenJournal() const {
   }
   auto journal = NotificationJournal::Open(path);
   if (!journal.ok()) {
-    return Status(ErrorCode::kJournalUnavailable, "notification journal: " + journal.status().message());
+    // The journal's messages already name it and its path.
+    return Status(ErrorCode::kJournalUnavailable, journal.status().message());
   }
   return journal;
 }

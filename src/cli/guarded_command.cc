@@ -43,8 +43,15 @@ KeeperProgress TerminalProgress() {
 Result<std::unique_ptr<GuardedCommand>> GuardedCommand::Open(const CliContext& cli, const ChangeFlags& flags) {
   std::unique_ptr<GuardedCommand> command(new GuardedCommand());
   if (!flags.dry_run) {
-    ESIM_ASSIGN_OR_RETURN(command->journal_, cli.OpenJournal());
-    ESIM_RETURN_IF_ERROR(JournalFailure(command->journal_->CheckWritable()));
+    // Before the card is touched: a journal that cannot take a commit stops everything here.
+    auto journal = cli.OpenJournal();
+    if (!journal.ok()) {
+      return Status(journal.status().code(), journal.status().message() + "; nothing was sent to the card");
+    }
+    command->journal_ = std::move(*journal);
+    if (Status s = command->journal_->CheckWritable(); !s.ok()) {
+      return Status(ErrorCode::kJournalUnavailable, s.message() + "; nothing was sent to the card");
+    }
     if (!flags.no_notify) {
       ESIM_ASSIGN_OR_RETURN(command->client_, CreateDeliveryClient(cli));
     }

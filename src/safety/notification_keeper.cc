@@ -28,7 +28,7 @@ std::string EventText(const es10::NotificationEvents& events) {
 Status JournalFailure(const Status& status) {
   if (status.ok() || status.code() == ErrorCode::kJournalUnavailable) return status;
   return Status(ErrorCode::kJournalUnavailable,
-                "notification journal: " + status.message() +
+                status.message() +
                     "; esimctl stopped here, every notification not yet journaled is still on the card");
 }
 
