@@ -1,38 +1,457 @@
-// PLACEHOLDER (being written by a helper).
 #include "src/safety/handle_notification_client.h"
 
+#include <curl/curl.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "common/openssl_ptr.h"
+#include "src/ops/notifications.h"  // Base64
+#include "src/safety/crash_point.h"
+
 namespace esim {
+namespace {
+
+constexpr std::string_view kPath = "/gsma/rsp2/es9plus/handleNotification";
+// Enough for any error text a server sends; the rest of a long body is read and dropped.
+constexpr size_t kKeptBodyBytes = 4096;
+constexpr size_t kShownReasonBytes = 200;
+constexpr uintmax_t kMaxCaFileBytes = 16 * 1024 * 1024;
+// Doubling stops here so that many attempts cannot overflow or sleep for days.
+constexpr std::chrono::milliseconds kMaxBackoff{5 * 60 * 1000};
+
+struct CurlCleanup {
+  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+};
+using CurlPtr = std::unique_ptr<CURL, CurlCleanup>;
+struct SlistFree {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using SlistPtr = std::unique_ptr<curl_slist, SlistFree>;
+
+Status Invalid(std::string message) { return Status(ErrorCode::kInvalidInput, std::move(message)); }
+
+// Appends `item` to `list`; false (list unchanged) when libcurl runs out of memory.
+bool Append(SlistPtr& list, const char* item) {
+  curl_slist* head = curl_slist_append(list.get(), item);
+  if (!head) return false;
+  (void)list.release();  // `head` is the same list, grown
+  list.reset(head);
+  return true;
+}
+
+// `text` quoted for a message, with control and non-ASCII bytes escaped: addresses come from the
+// card and must not be able to forge lines in a terminal or a log.
+std::string Quote(std::string_view text, size_t max = 80) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "'";
+  for (size_t i = 0; i < text.size() && i < max; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F && c != '\'' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0x0F];
+    }
+  }
+  if (text.size() > max) out += "...";
+  return out + "'";
+}
+
+// 1..65535 in plain decimal (no sign, no leading zero).
+bool IsPort(std::string_view text) {
+  if (text.empty() || text.size() > 5 || text.front() == '0') return false;
+  unsigned value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  return value <= 65535;
+}
+
+// Why `host` is not a DNS host name (RFC 1123 labels), or "" if it is one. An all-digit last
+// label is refused so that IPv4 literals, which are no host name, do not slip through.
+std::string HostNameProblem(std::string_view host) {
+  if (host.empty()) return "it is empty";
+  if (host.size() > 253) return "longer than 253 characters";
+  std::string_view last;
+  for (size_t start = 0;;) {
+    size_t dot = host.find('.', start);
+    std::string_view label = host.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    if (label.empty()) return "empty label";
+    if (label.size() > 63) return "a label is longer than 63 characters";
+    if (label.front() == '-' || label.back() == '-') return "a label starts or ends with '-'";
+    for (char c : label) {
+      bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && c != '-') return "only letters, digits, '-' and '.' are allowed";
+    }
+    last = label;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return "an IP address is not a host name";
+  }
+  return "";
+}
+
+// Why `address` is not "HOST" or "HOST:PORT", or "" if it is.
+std::string AddressProblem(std::string_view address) {
+  std::string_view host = address;
+  if (size_t colon = address.find(':'); colon != std::string_view::npos) {
+    host = address.substr(0, colon);
+    if (!IsPort(address.substr(colon + 1))) return "the port must be 1-65535";
+  }
+  return HostNameProblem(host);
+}
+
+// curl's --connect-to syntax, restricted to fully specified entries: HOST:PORT:CONNECT_HOST:
+// CONNECT_PORT, where CONNECT_HOST may also be an IPv4 address or a bracketed IPv6 address.
+Status CheckConnectTo(const std::string& entry) {
+  auto bad = [&entry](const std::string& why) {
+    return Invalid("connect-to " + Quote(entry) + " is not HOST:PORT:CONNECT_HOST:CONNECT_PORT: " + why);
+  };
+  std::string_view rest = entry;
+  size_t first = rest.find(':');
+  if (first == std::string_view::npos) return bad("no ':'");
+  if (std::string why = HostNameProblem(rest.substr(0, first)); !why.empty()) return bad("HOST: " + why);
+  rest.remove_prefix(first + 1);
+  size_t second = rest.find(':');
+  if (second == std::string_view::npos || !IsPort(rest.substr(0, second))) return bad("PORT must be 1-65535");
+  rest.remove_prefix(second + 1);
+  size_t last = rest.rfind(':');
+  if (last == std::string_view::npos || !IsPort(rest.substr(last + 1))) return bad("CONNECT_PORT must be 1-65535");
+  std::string_view target = rest.substr(0, last);
+  bool ok = false;
+  if (target.size() > 2 && target.front() == '[' && target.back() == ']') {
+    ok = std::all_of(target.begin() + 1, target.end() - 1,
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.'; });
+  } else {
+    ok = !target.empty() && std::all_of(target.begin(), target.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+    });
+  }
+  return ok ? Status::Ok() : bad("CONNECT_HOST must be a host name or an IP address");
+}
+
+// Every certificate in PEM file `path`; kInvalidInput naming the file when it cannot be read or
+// holds none.
+Result<std::vector<X509Ptr>> LoadCaFile(const std::string& path) {
+  const std::string name = "CA file " + Quote(path, 4096);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return Invalid(name + " does not exist or is not a regular file");
+  if (std::filesystem::file_size(path, ec) > kMaxCaFileBytes) return Invalid(name + " is larger than 16 MiB");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Invalid(name + " cannot be read: " + std::strerror(errno));
+  std::string pem(std::istreambuf_iterator<char>(in), {});
+  if (in.bad()) return Invalid(name + " cannot be read");
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::vector<X509Ptr> certs;
+  while (bio) {
+    // _AUX also reads "TRUSTED CERTIFICATE" blocks, as OpenSSL's own CA file loader does.
+    X509Ptr cert(PEM_read_bio_X509_AUX(bio.get(), nullptr, nullptr, nullptr));
+    if (!cert) break;
+    certs.push_back(std::move(cert));
+  }
+  ERR_clear_error();  // the read that ends the loop always queues "no start line"
+  if (certs.empty()) return Invalid(name + " holds no PEM certificate");
+  return certs;
+}
+
+CURLcode GlobalInit() {
+  static std::once_flag once;
+  static CURLcode result = CURLE_OK;
+  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return result;
+}
+
+// What one transfer writes into: owned by the client so curl's pointers stay valid.
+struct Exchange {
+  char error[CURL_ERROR_SIZE] = {};
+  std::string response;       // the first kKeptBodyBytes of the answer's body
+  bool request_sent = false;  // the whole body has been handed to the socket
+};
+
+size_t KeepBodyPrefix(char* data, size_t size, size_t count, void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  size_t n = size * count;
+  size_t room = kKeptBodyBytes - std::min(kKeptBodyBytes, exchange->response.size());
+  exchange->response.append(data, std::min(n, room));
+  return n;
+}
+
+// The "during-http" crash point sits where the SM-DP+ may already hold the notification but the
+// client has not seen its answer: the case the journal must survive.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t upload_total, curl_off_t uploaded) {
+  auto* exchange = static_cast<Exchange*>(user);
+  if (!exchange->request_sent && upload_total > 0 && uploaded == upload_total) {
+    exchange->request_sent = true;
+    CrashPoint("during-http");
+  }
+  return 0;
+}
+
+// Adds the --ca-file certificates to this handshake's store, which libcurl fills from the system
+// bundle too (7.88 does so after this callback). A failed add can only make verification
+// stricter, so it is not an error.
+CURLcode AddCaCertificates(CURL*, void* ssl_ctx, void* user) {
+  X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx));
+  for (const X509Ptr& cert : *static_cast<const std::vector<X509Ptr>*>(user)) {
+    X509_STORE_add_cert(store, cert.get());
+  }
+  ERR_clear_error();
+  return CURLE_OK;
+}
+
+// A short reason from the server's error body ({"error": "..."} or {"message": "..."}), made
+// safe to print; "" if there is none.
+std::string ServerReason(const std::string& body) {
+  nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) return "";
+  for (const char* key : {"error", "message"}) {
+    auto it = json.find(key);
+    if (it != json.end() && it->is_string()) {
+      std::string quoted = Quote(it->get<std::string>(), kShownReasonBytes);
+      return quoted.substr(1, quoted.size() - 2);
+    }
+  }
+  return "";
+}
+
+int64_t NowUnixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 struct HandleNotificationClient::Impl {
   DeliveryOptions options;
+  std::vector<X509Ptr> ca_certs;
+  SlistPtr headers;
+  SlistPtr connect_to;
+  Exchange exchange;
+  CurlPtr curl;  // last: cleaned up before the lists and buffers it points at
+
+  // Why the failed transfer `code` failed, in a few words for people and the journal.
+  std::string TransportError(CURLcode code, const std::string& url_host) const {
+    std::string detail = exchange.error[0] ? exchange.error : curl_easy_strerror(code);
+    long os_errno = 0;
+    curl_easy_getinfo(curl.get(), CURLINFO_OS_ERRNO, &os_errno);
+    switch (code) {
+      case CURLE_COULDNT_RESOLVE_HOST: {
+        constexpr std::string_view kPrefix = "Could not resolve host: ";
+        std::string host = detail.starts_with(kPrefix) ? detail.substr(kPrefix.size()) : url_host;
+        return "could not resolve host " + host;
+      }
+      case CURLE_COULDNT_CONNECT:
+        if (os_errno == ECONNREFUSED) return "connection refused";
+        if (os_errno == ENETUNREACH) return "network unreachable";
+        if (os_errno == EHOSTUNREACH) return "host unreachable";
+        return "could not connect: " + detail;
+      case CURLE_OPERATION_TIMEDOUT: {
+        // Until the TLS handshake is done the connect timeout (or the smaller total one) applies.
+        curl_off_t handshake_done_us = 0;
+        curl_easy_getinfo(curl.get(), CURLINFO_APPCONNECT_TIME_T, &handshake_done_us);
+        if (handshake_done_us == 0) {
+          auto limit = std::min(options.connect_timeout, options.total_timeout);
+          return "connect timeout after " + std::to_string(limit.count()) + " ms";
+        }
+        return "timeout after " + std::to_string(options.total_timeout.count()) + " ms";
+      }
+      case CURLE_SSL_CONNECT_ERROR:
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CERTPROBLEM:
+      case CURLE_SSL_CIPHER:
+      case CURLE_SSL_CACERT_BADFILE:
+      case CURLE_SSL_ISSUER_ERROR:
+      case CURLE_SSL_INVALIDCERTSTATUS:
+      case CURLE_SSL_CRL_BADFILE:
+      case CURLE_SSL_ENGINE_INITFAILED:
+      case CURLE_SSL_ENGINE_NOTFOUND:
+      case CURLE_SSL_ENGINE_SETFAILED:
+      case CURLE_SSL_CLIENTCERT:
+        return "TLS: " + detail;
+      case CURLE_SEND_ERROR:
+      case CURLE_RECV_ERROR:
+      case CURLE_GOT_NOTHING:
+        if (os_errno == ECONNRESET || detail.find("reset by peer") != std::string::npos) return "connection reset";
+        if (code == CURLE_GOT_NOTHING) return "empty reply from server";
+        return (code == CURLE_SEND_ERROR ? "send failed: " : "receive failed: ") + detail;
+      default:
+        return detail;
+    }
+  }
 };
 
 HandleNotificationClient::HandleNotificationClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HandleNotificationClient::~HandleNotificationClient() = default;
 
 Result<std::unique_ptr<HandleNotificationClient>> HandleNotificationClient::Create(DeliveryOptions options) {
+  if (options.max_attempts < 1) return Invalid("max_attempts must be at least 1");
+  if (options.connect_timeout.count() <= 0 || options.total_timeout.count() <= 0) {
+    return Invalid("timeouts must be positive");
+  }
+  if (options.first_backoff.count() < 0) return Invalid("first_backoff must not be negative");
+  if (std::any_of(options.user_agent.begin(), options.user_agent.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+    return Invalid("user agent " + Quote(options.user_agent) + " contains control characters");
+  }
+
   auto impl = std::make_unique<Impl>();
+  for (const std::string& path : options.ca_files) {
+    ESIM_ASSIGN_OR_RETURN(std::vector<X509Ptr> certs, LoadCaFile(path));
+    std::move(certs.begin(), certs.end(), std::back_inserter(impl->ca_certs));
+  }
+  for (const std::string& entry : options.connect_to) {
+    ESIM_RETURN_IF_ERROR(CheckConnectTo(entry));
+    if (!Append(impl->connect_to, entry.c_str())) return Status(ErrorCode::kInternal, "out of memory");
+  }
+  for (const char* header : {"Content-Type: application/json;charset=UTF-8",
+                             "X-Admin-Protocol: gsma/rsp/v2.2.0",
+                             "Expect:"}) {  // no 100-continue round trip: SM-DP+s need not support it
+    if (!Append(impl->headers, header)) return Status(ErrorCode::kInternal, "out of memory");
+  }
+
+  if (CURLcode init = GlobalInit(); init != CURLE_OK) {
+    return Status(ErrorCode::kInternal, std::string("libcurl initialisation failed: ") + curl_easy_strerror(init));
+  }
+  impl->curl.reset(curl_easy_init());
+  if (!impl->curl) return Status(ErrorCode::kInternal, "libcurl could not create a transfer handle");
+
+  CURL* curl = impl->curl.get();
+  CURLcode failed = CURLE_OK;
+  const char* failed_option = "";
+  auto set = [&](CURLoption option, auto value, const char* name) {
+    if (failed != CURLE_OK) return;
+    failed = curl_easy_setopt(curl, option, value);
+    if (failed != CURLE_OK) failed_option = name;
+  };
+  // Verification is set explicitly rather than trusted to defaults, and never turned off.
+  set(CURLOPT_SSL_VERIFYPEER, 1L, "SSL_VERIFYPEER");
+  set(CURLOPT_SSL_VERIFYHOST, 2L, "SSL_VERIFYHOST");
+  set(CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2), "SSLVERSION");
+  if (!impl->ca_certs.empty()) {
+    // No store cache: a cached store could replace the SSL_CTX's own one after the callback
+    // added to it, so each handshake builds its store afresh (deliveries are rare).
+    set(CURLOPT_CA_CACHE_TIMEOUT, 0L, "CA_CACHE_TIMEOUT");
+    set(CURLOPT_SSL_CTX_FUNCTION, &AddCaCertificates, "SSL_CTX_FUNCTION");
+    set(CURLOPT_SSL_CTX_DATA, static_cast<void*>(&impl->ca_certs), "SSL_CTX_DATA");
+  }
+  set(CURLOPT_PROTOCOLS_STR, "https", "PROTOCOLS_STR");
+  set(CURLOPT_REDIR_PROTOCOLS_STR, "https", "REDIR_PROTOCOLS_STR");
+  set(CURLOPT_FOLLOWLOCATION, 0L, "FOLLOWLOCATION");
+  set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1), "HTTP_VERSION");
+  set(CURLOPT_NOSIGNAL, 1L, "NOSIGNAL");
+  set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()), "CONNECTTIMEOUT_MS");
+  set(CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()), "TIMEOUT_MS");
+  set(CURLOPT_POST, 1L, "POST");
+  set(CURLOPT_HTTPHEADER, impl->headers.get(), "HTTPHEADER");
+  if (!options.user_agent.empty()) set(CURLOPT_USERAGENT, options.user_agent.c_str(), "USERAGENT");
+  if (impl->connect_to) set(CURLOPT_CONNECT_TO, impl->connect_to.get(), "CONNECT_TO");
+  set(CURLOPT_ERRORBUFFER, impl->exchange.error, "ERRORBUFFER");
+  set(CURLOPT_WRITEFUNCTION, &KeepBodyPrefix, "WRITEFUNCTION");
+  set(CURLOPT_WRITEDATA, static_cast<void*>(&impl->exchange), "WRITEDATA");
+  set(CURLOPT_NOPROGRESS, 0L, "NOPROGRESS");
+  set(CURLOPT_XFERINFOFUNCTION, &OnProgress, "XFERINFOFUNCTION");
+  set(CURLOPT_XFERINFODATA, static_cast<void*>(&impl->exchange), "XFERINFODATA");
+  if (failed != CURLE_OK) {
+    return Status(ErrorCode::kInternal, std::string("libcurl refused option CURLOPT_") + failed_option + ": " +
+                                            curl_easy_strerror(failed));
+  }
   impl->options = std::move(options);
   return std::unique_ptr<HandleNotificationClient>(new HandleNotificationClient(std::move(impl)));
 }
 
 Result<std::string> HandleNotificationClient::UrlFor(const std::string& address) {
-  return "https://" + address + "/gsma/rsp2/es9plus/handleNotification";
+  if (std::string why = AddressProblem(address); !why.empty()) {
+    return Invalid("notification address " + Quote(address) + " is not a host name: " + why);
+  }
+  return "https://" + address + std::string(kPath);
 }
 
-DeliveryAttempt HandleNotificationClient::PostOnce(const std::string& address, ByteView) {
-  DeliveryAttempt a;
-  a.url = address;
-  a.transport_error = "not implemented";
-  return a;
+DeliveryAttempt HandleNotificationClient::PostOnce(const std::string& address, ByteView pending_notification) {
+  DeliveryAttempt attempt;
+  attempt.attempted_at_ms = NowUnixMs();
+  if (std::string why = AddressProblem(address); !why.empty()) {
+    attempt.transport_error = "invalid notification address " + Quote(address) + ": " + why;
+    return attempt;
+  }
+  attempt.url = "https://" + address + std::string(kPath);
+  std::string body = nlohmann::json{{"pendingNotification", Base64(pending_notification)}}.dump();
+
+  CURL* curl = impl_->curl.get();
+  Exchange& exchange = impl_->exchange;
+  exchange = Exchange{};
+  // libcurl copies the URL but not POSTFIELDS: `body` outlives the transfer and the pointer is
+  // cleared right after it.
+  curl_easy_setopt(curl, CURLOPT_URL, attempt.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+
+  auto started = std::chrono::steady_clock::now();
+  CURLcode code = curl_easy_perform(curl);
+  attempt.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, static_cast<const char*>(nullptr));
+
+  long status = 0;
+  if (code == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  if (code == CURLE_OK && status > 0) {
+    attempt.http_status = status;
+  } else if (code == CURLE_OK) {
+    attempt.transport_error = "no HTTP status in the answer";
+  } else {
+    attempt.transport_error = impl_->TransportError(code, address.substr(0, address.find(':')));
+  }
+  return attempt;
 }
 
 Result<DeliveryOutcome> HandleNotificationClient::Deliver(
-    const std::string& address, ByteView der, const std::function<Status(const DeliveryAttempt&)>& on_attempt) {
+    const std::string& address, ByteView pending_notification,
+    const std::function<Status(const DeliveryAttempt&)>& on_attempt) {
   DeliveryOutcome outcome;
-  outcome.attempts.push_back(PostOnce(address, der));
-  ESIM_RETURN_IF_ERROR(on_attempt(outcome.attempts.back()));
-  outcome.reason = "not implemented";
+  const bool retrying_can_help = AddressProblem(address).empty();
+  auto backoff = impl_->options.first_backoff;
+  for (int i = 0; i < impl_->options.max_attempts; ++i) {
+    if (i > 0) {
+      std::this_thread::sleep_for(backoff);
+      if (backoff < kMaxBackoff) backoff = std::min(backoff * 2, kMaxBackoff);
+    }
+    outcome.attempts.push_back(PostOnce(address, pending_notification));
+    const DeliveryAttempt& attempt = outcome.attempts.back();
+    if (on_attempt) ESIM_RETURN_IF_ERROR(on_attempt(attempt));
+    if (IsAccepted(attempt)) {
+      outcome.accepted = true;
+      return outcome;
+    }
+    if (!retrying_can_help) break;
+  }
+  const DeliveryAttempt& last = outcome.attempts.back();
+  outcome.reason = DescribeAttempt(last);
+  if (last.http_status) {
+    if (std::string server = ServerReason(impl_->exchange.response); !server.empty()) {
+      outcome.reason += " (" + server + ")";
+    }
+  }
   return outcome;
 }
 
@@ -41,7 +460,8 @@ const DeliveryOptions& HandleNotificationClient::options() const { return impl_-
 bool IsAccepted(const DeliveryAttempt& a) { return a.http_status && (*a.http_status == 204 || *a.http_status == 200); }
 
 std::string DescribeAttempt(const DeliveryAttempt& a) {
-  return a.http_status ? "HTTP " + std::to_string(*a.http_status) : a.transport_error.value_or("");
+  if (a.http_status) return "HTTP " + std::to_string(*a.http_status);
+  return a.transport_error.value_or("no outcome recorded");
 }
 
 }  // namespace esim

@@ -54,7 +54,8 @@ class HandleNotificationClient {
   HandleNotificationClient& operator=(const HandleNotificationClient&) = delete;
 
   // "https://ADDRESS/gsma/rsp2/es9plus/handleNotification"; kInvalidInput unless `address` is
-  // a plain DNS name (a card's notificationAddress is not trusted to be one).
+  // a plain DNS name, optionally with ":PORT" (1-65535); no IP literal, path, user or
+  // whitespace (a card's notificationAddress is not trusted to be one).
   static Result<std::string> UrlFor(const std::string& address);
 
   // One POST of `pending_notification` (the exact DER) to `address`'s handleNotification URL.
