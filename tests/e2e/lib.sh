@@ -10,10 +10,14 @@ RIG=$SRC/tests/pcsc-rig.sh
 DEFAULT_STATE=$SRC/readers/virtual/default-state.json
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# State-changing commands journal their notifications: never into the real home directory.
+export XDG_STATE_HOME="$WORK/state"
 FAILURES=0
 CHECKS=0
 
-rig() { "$RIG" "$@"; }
+# Each rig run starts from a fresh copy of the card, whose notifications are signed anew: it
+# gets a fresh journal too (the journal refuses a known seqNumber with different bytes).
+rig() { XDG_STATE_HOME=$(mktemp -d "$WORK/state.XXXXXX") "$RIG" "$@"; }
 
 # run_capture NAME CMD... : runs CMD; stdout in $WORK/NAME.out, stderr in $WORK/NAME.err, exit in RC.
 run_capture() {

@@ -76,25 +76,27 @@ expect_eq "show unknown seq: exit 35" 35 "$RC"
 expect_contains "show unknown seq: message" "no pending notification with seqNumber 42" "$ERR"
 
 # --- remove -------------------------------------------------------------------------------
-run_capture remove rig -- bash -c '"$1" --trace "$2" notification remove 8 && "$1" --json notification list' \
+run_capture remove rig -- bash -c '"$1" --trace "$2" notification remove --yes 8 && "$1" --json notification list' \
   _ "$ESIMCTL" "$WORK/remove.trace"
 expect_eq "remove: exit" 0 "$RC"
-expect_contains "remove: reported" "Notification 8 removed." "$OUT"
+expect_contains "remove: reported" "Notification 8 removed" "$OUT"
 expect_eq "remove: the others remain" "[7,9]" "$(sed 1d <<<"$OUT" | jq -c '[.notifications[].seqNumber]')"
-expect_eq "remove: 2 APDU exchanges" 2 "$(grep -c '^>' "$WORK/remove.trace")"
+expect_eq "remove: one NotificationSent" 1 "$(grep '^> 80E2' "$WORK/remove.trace" | grep -c BF30)"
 expect_contains "remove: NotificationSent for 8" "BF3003800108" "$(grep '^>' "$WORK/remove.trace")"
 
-run_capture remove_twice rig -- bash -c '"$1" notification remove 8 && "$1" notification remove 8' _ "$ESIMCTL"
+run_capture remove_twice rig -- bash -c '"$1" notification remove --yes 8 && "$1" notification remove --yes 8' _ "$ESIMCTL"
 expect_eq "remove again: exit 35" 35 "$RC"
 expect_contains "remove again: names the seq" "notification 8" "$ERR"
 
-run_capture remove_json rig -- "$ESIMCTL" --json notification remove 9 7
+run_capture remove_json rig -- "$ESIMCTL" --json notification remove --yes 9 7
 expect_eq "remove --json: exit" 0 "$RC"
 expect_eq "remove --json: in order" '{"operation":"remove","removed":[9,7],"result":"ok"}' "$(jq -c . <<<"$OUT")"
 
-run_capture remove_partial rig -- "$ESIMCTL" notification remove 7 42 9
-expect_eq "remove stops at the first failure: exit 35" 35 "$RC"
-expect_contains "remove partial: says what was already removed" "already removed: 7" "$ERR"
+# Every seqNumber is looked up (and journaled) before the first removal: one missing, none removed.
+run_capture remove_partial rig -- bash -c '"$1" notification remove --yes 7 42 9; echo "rc=$?"; "$1" --json notification list' _ "$ESIMCTL"
+expect_contains "remove with a missing seq: exit 35" "rc=35" "$OUT"
+expect_contains "remove with a missing seq: names it" "seqNumber 42" "$ERR"
+expect_eq "remove with a missing seq: nothing removed" "[7,8,9]" "$(sed 1d <<<"$OUT" | jq -c '[.notifications[].seqNumber]')"
 
 # Bad input: rejected before any APDU, even when an earlier seq is valid.
 run_capture bad rig -- bash -c '"$1" --trace "$2" notification remove 7 abc; echo "rc=$?"; "$1" --json notification list' \
