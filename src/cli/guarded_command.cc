@@ -105,7 +105,10 @@ std::string NotificationsReceiptText(const std::vector<KeptNotification>& kept, 
     if (e.accepted_at_ms) {
       text += "  accepted by " + e.record.address + " at " + FormatTimeMs(*e.accepted_at_ms);
       text += e.removed_at_ms ? "; removed from the card.\n" : ".\n";
-      if (!e.removed_at_ms) text += "  Still on the card: " + k.not_yet.value_or("") + ".\n";
+      if (!e.removed_at_ms) {
+        text += "  Still on the card: " +
+                k.not_yet.value_or("it is removed the next time the card is present") + ".\n";
+      }
       continue;
     }
     const size_t tries = e.attempts.size();

@@ -147,7 +147,7 @@ Result<KeptNotification> NotificationKeeper::SettleOne(const JournalEntry& entry
       kept.removed_now = removed.ok();
     }
   } else if (accepted && !entry.removed_at_ms) {
-    kept.not_yet = "accepted; still on the card (removed the next time the card is present)";
+    kept.not_yet = "it is removed the next time the card is present";
   }
   auto refreshed = journal_.Get(id);
   if (!refreshed.ok()) return JournalFailure(refreshed.status());

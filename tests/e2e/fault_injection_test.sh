@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Fault injection: `esimctl profile delete` killed with SIGKILL (ESIMCTL_CRASH_AT) at each crash
+# point of the delete flow, through a private pcscd with the virtual eUICC behind vpcd and the
+# local test SM-DP+ (build/tests/test-smdp, SGP.26 PKI). For each point, on a fresh card, journal
+# and server:
+#   1. the run dies by SIGKILL (exit 137);
+#   2. invariant: the new notification is on the card or in the journal as not accepted
+#      (plus what the point implies: where the journal and the server stand at that instant);
+#   3. recovery: `notification process --all`, then `journal retry`, with the server up;
+#   4. afterwards: the server accepted the seqNumber at least once (exactly once more than before
+#      the recovery, unless the acceptance was already journaled), the card holds no notification
+#      the server accepted, the journal entry is done, nothing is pending, the profile is gone.
+# A run without a crash point is the control.
+. "$(dirname "$0")/lib.sh"
+exec </dev/null
+
+PKI=${ESIMCTL_SHARED_DIR:-$SRC/../shared}/sgp26
+SMDP=$BUILD/tests/test-smdp
+CA=$PKI/CERT_CI_ECDSA_NIST.pem
+HOST=testsmdpplus1.example.com
+EID=89049032123451234512345678901235
+CONTOSO=8999020020000002021  # disabled in the default state: deletable without --disable-first
+export PCSCLITE_CSOCK_NAME=$WORK/no-such-pcscd.comm
+
+SERVER_PIDS=()
+cleanup() {
+  local pid
+  for pid in ${SERVER_PIDS[@]+"${SERVER_PIDS[@]}"}; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+missing=
+command -v jq >/dev/null || missing="$missing jq (tools/install-deps.sh)"
+for f in "$ESIMCTL" "$SMDP" "$BUILD/esimctl-vcard"; do [ -x "$f" ] || missing="$missing $f"; done
+for f in CERT_DP_TLS.pem SK_DP_TLS.pem CERT_CI_ECDSA_NIST.pem SK_EUICC_ECDSA_NIST.pem \
+         CERT_EUICC_ECDSA_NIST.der CERT_EUM_ECDSA_NIST.der; do
+  [ -r "$PKI/$f" ] || missing="$missing $PKI/$f"
+done
+if [ -n "$missing" ]; then
+  fail "missing:$missing (SGP.26 PKI: ../shared/sgp26 beside the clone, or ESIMCTL_SHARED_DIR)"
+  finish
+  exit 1
+fi
+
+# new_state NAME: a fresh card in $WORK/NAME.json signing with the SGP.26 eUICC credentials,
+# every notification address = $HOST, no pending notifications. Sets S.
+new_state() {
+  S=$WORK/$1.json
+  jq --arg p "$PKI/" --arg eid "$EID" --arg host "$HOST" '.eid = $eid
+    | .credentials = {euiccKey: ($p + "SK_EUICC_ECDSA_NIST.pem"),
+                      euiccCertificate: ($p + "CERT_EUICC_ECDSA_NIST.der"),
+                      eumCertificate: ($p + "CERT_EUM_ECDSA_NIST.der")}
+    | (.. | objects | select(has("address")) | .address) |= $host
+    | .notifications = []' "$DEFAULT_STATE" >"$S"
+}
+
+# start_server NAME: sets PORT, SRV_PID and LOG ($WORK/NAME.jsonl).
+start_server() {
+  local name=$1
+  LOG=$WORK/$name.jsonl
+  : >"$LOG"
+  : >"$WORK/$name.smdp.out"
+  "$SMDP" --port 0 --cert "$PKI/CERT_DP_TLS.pem" --key "$PKI/SK_DP_TLS.pem" --ci-cert "$CA" \
+    --log "$LOG" --lifetime-s 30 >"$WORK/$name.smdp.out" 2>"$WORK/$name.smdp.err" &
+  SRV_PID=$!
+  SERVER_PIDS+=("$SRV_PID")
+  PORT=
+  for _ in $(seq 200); do
+    PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/$name.smdp.out")
+    [ -n "$PORT" ] && break
+    kill -0 "$SRV_PID" 2>/dev/null || break
+    sleep 0.025
+  done
+  if [ -z "$PORT" ]; then
+    fail "test-smdp $name did not start: $(cat "$WORK/$name.smdp.err")"
+    finish
+    exit 1
+  fi
+}
+stop_server() {
+  kill "$SRV_PID" 2>/dev/null || true
+  wait "$SRV_PID" 2>/dev/null || true
+}
+
+# on_card NAME [env VAR=VALUE...] ESIMCTL-ARGS...: esimctl through the rig on card $S (changes
+# persist in $S), journal $J, the SM-DP+ at 127.0.0.1:$PORT.
+on_card() {
+  local name=$1
+  shift
+  local envs=()
+  while [ $# -gt 0 ] && [[ $1 == *=* ]]; do envs+=("$1"); shift; done
+  run_capture "$name" rig --state "$S" --state-in-place -- env ${envs[@]+"${envs[@]}"} "$ESIMCTL" \
+    --journal "$J" --ca-file "$CA" --connect-to "$HOST:443:127.0.0.1:$PORT" --notify-attempts 1 "$@"
+}
+
+# card_view NAME: the card through the rig; sets CARD_PROFILES ([iccid,...]) and CARD_SEQS.
+card_view() {
+  # shellcheck disable=SC2016 # $1 is expanded by the inner bash
+  run_capture "$1" rig --state "$S" --state-in-place -- \
+    bash -c '"$1" --json profile list && "$1" --json notification list' _ "$ESIMCTL"
+  expect_eq "$1: reading the card works" 0 "$RC"
+  CARD_PROFILES=$(jq -sc '.[0].profiles | map(.iccid)' <<<"$OUT" 2>/dev/null || echo unreadable)
+  CARD_SEQS=$(jq -sc '.[1].notifications | map(.seqNumber)' <<<"$OUT" 2>/dev/null || echo unreadable)
+}
+
+# journal_entry SEQ: the `journal list --json` entry for SEQ in $J (compact), or null.
+journal_entry() {
+  "$ESIMCTL" --journal "$J" --json journal list 2>/dev/null |
+    jq -c --argjson s "$1" 'first(.notifications[] | select(.seqNumber == $s)) // null' 2>/dev/null || echo unreadable
+}
+jfield() { jq -r "$2" <<<"$1" 2>/dev/null || echo unreadable; }
+accepted_count() {
+  jq -s --argjson s "$2" '[.[] | select(.seqNumber == $s and .verdict == "accepted" and .status == 204)] | length' "$1"
+}
+
+for point in none after-command after-journal-commit during-http after-acceptance; do
+  echo "--- crash point: $point"
+  new_state "$point"
+  J=$WORK/$point.db
+  start_server "$point"
+  SEQ=$(jq .nextSeqNumber "$S")
+
+  # --- 1. the run -----------------------------------------------------------------------------
+  if [ "$point" = none ]; then
+    on_card "$point-run" profile delete "$CONTOSO" --yes
+    expect_eq "$point: delete exit 0" 0 "$RC"
+  else
+    on_card "$point-run" ESIMCTL_CRASH_AT="$point" profile delete "$CONTOSO" --yes
+    expect_eq "$point: esimctl died by SIGKILL (exit 137)" 137 "$RC"
+  fi
+
+  # --- 2. what survived the kill --------------------------------------------------------------
+  if [ "$point" = during-http ]; then
+    # The request body was sent before the kill: the server may still be answering it. Wait
+    # (bounded) for its log line so the count before the recovery is final.
+    for _ in $(seq 120); do [ -s "$LOG" ] && break; sleep 0.025; done
+  fi
+  PRE=$(accepted_count "$LOG" "$SEQ")
+  card_view "$point-crashed"
+  E=$(journal_entry "$SEQ")
+  ON_CARD=$(jq --argjson s "$SEQ" 'index($s) != null' <<<"$CARD_SEQS" 2>/dev/null || echo unreadable)
+  KEPT=$(jfield "$E" '. != null and .acceptedAt == null')
+  echo "    after the kill: on the card=$ON_CARD; journal=$(jfield "$E" '.state // "no entry"'); server acceptances=$PRE"
+  if [ "$point" = none ]; then
+    expect_eq "$point: delivered and removed in the run" "false done 1" "$ON_CARD $(jfield "$E" .state) $PRE"
+  else
+    expect_eq "$point: invariant: notification $SEQ on the card or in the journal as not accepted" true \
+      "$(if [ "$ON_CARD" = true ] || [ "$KEPT" = true ]; then echo true; else echo false; fi)"
+    # Every crash point comes before NotificationSent.
+    expect_eq "$point: notification $SEQ still on the card" true "$ON_CARD"
+    expect_eq "$point: the card executed the delete" false \
+      "$(jq --arg i "$CONTOSO" 'index($i) != null' <<<"$CARD_PROFILES" 2>/dev/null || echo unreadable)"
+  fi
+  case $point in
+    after-command)
+      expect_eq "$point: journal has no entry for $SEQ yet" null "$E"
+      expect_eq "$point: the operation is journaled as started, its outcome is not" "delete $CONTOSO null null" \
+        "$("$ESIMCTL" --journal "$J" journal export | jq -r '.operations[0] | "\(.operation) \(.iccid) \(.finishedAt) \(.resultCode)"')"
+      expect_eq "$point: nothing sent to the server" 0 "$(wc -l <"$LOG" | tr -d ' ')"
+      ;;
+    after-journal-commit)
+      expect_eq "$point: journal undelivered, no attempt" "undelivered 0" "$(jfield "$E" '"\(.state) \(.attempts | length)"')"
+      expect_eq "$point: nothing sent to the server" 0 "$(wc -l <"$LOG" | tr -d ' ')"
+      ;;
+    during-http)
+      expect_eq "$point: journal undelivered (the answer was never read)" "undelivered null" \
+        "$(jfield "$E" '"\(.state) \(.acceptedAt)"')"
+      echo "    note: the server logged $(wc -l <"$LOG" | tr -d ' ') request(s) before the recovery," \
+        "verdict(s): $(jq -s -r '[.[].verdict] | join(",")' "$LOG"); accepted $PRE time(s) (at-least-once delivery)"
+      ;;
+    after-acceptance)
+      expect_eq "$point: journal accepted_on_card, one attempt HTTP 204" "accepted_on_card [204]" \
+        "$(jfield "$E" '"\(.state) \([.attempts[].httpStatus] | tostring)"')"
+      expect_eq "$point: the server accepted it once" 1 "$PRE"
+      ;;
+  esac
+
+  # --- 3. recovery --------------------------------------------------------------------------
+  on_card "$point-process" notification process --all
+  expect_eq "$point: recovery: notification process --all exit 0" 0 "$RC"
+  on_card "$point-retry" journal retry
+  expect_eq "$point: recovery: journal retry exit 0" 0 "$RC"
+  expect_contains "$point: recovery: journal retry has nothing left" "Nothing to retry" "$OUT"
+
+  # --- 4. the end state ---------------------------------------------------------------------
+  TOTAL=$(accepted_count "$LOG" "$SEQ")
+  if [ "$point" = after-acceptance ] || [ "$point" = none ]; then
+    expect_eq "$point: accepted once, not delivered again (acceptance was journaled)" 1 "$TOTAL"
+  else
+    expect_eq "$point: recovery delivered it exactly once more (before: $PRE)" $((PRE + 1)) "$TOTAL"
+  fi
+  expect_eq "$point: the server accepted $SEQ at least once" true "$([ "$TOTAL" -ge 1 ] && echo true || echo false)"
+  card_view "$point-after"
+  expect_eq "$point: the card holds no notification the server accepted" "[]" \
+    "$(jq -s -c --argjson card "$CARD_SEQS" '[.[] | select(.verdict == "accepted") | .seqNumber] | unique
+        | map(select(. as $s | $card | index($s) != null))' "$LOG" 2>/dev/null || echo unreadable)"
+  expect_eq "$point: no notification left on the card" "[]" "$CARD_SEQS"
+  E=$(journal_entry "$SEQ")
+  expect_eq "$point: journal entry done" "done" "$(jfield "$E" .state)"
+  expect_eq "$point: nothing pending in the journal" "[]" \
+    "$("$ESIMCTL" --journal "$J" --json journal list --pending | jq -c '[.notifications[].seqNumber]' 2>/dev/null || echo unreadable)"
+  expect_eq "$point: the profile is deleted on the card" false \
+    "$(jq --arg i "$CONTOSO" 'index($i) != null' <<<"$CARD_PROFILES" 2>/dev/null || echo unreadable)"
+  stop_server
+done
+
+finish
