@@ -139,6 +139,17 @@ int RunReset(const CliContext& context, Output& out, const ResetOptions& options
     if (o.resetDefaultSmdpAddress) done += " default SM-DP+ address reset;";
     done.pop_back();
     text = "Memory reset done:" + done + ".\n";
+    // The receipt reports the card as read back, not what the command promised.
+    auto left = ListProfiles(guarded.session(), ListProfilesOptions{});
+    if (left.ok()) {
+      nlohmann::json iccids = nlohmann::json::array();
+      for (const auto& p : *left) iccids.push_back(p.iccid.value_or(""));
+      document["readBack"] = {{"profiles", iccids}};
+      text += "Read back from the card: " + std::to_string(left->size()) +
+              (left->size() == 1 ? " profile" : " profiles") + " left.\n";
+    } else {
+      text += "Reading the profiles back failed: " + left.status().message() + "\n";
+    }
   }
   text += NotificationsReceiptText(*kept, guarded.journal()->path());
   Status status = !step->status.ok() ? step->status : PendingStatus(*kept, guarded.notify());
