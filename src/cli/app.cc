@@ -44,14 +44,6 @@ Result<std::unique_ptr<NotificationJournal>> CliContext::OpenJournal() const {
   return journal;
 }
 
-int RunOnCard(const CliContext& context, Output& out,
-              const std::function<Status(CardSession&)>& body) {
-  auto session = context.OpenSession();
-  if (!session.ok()) return out.Error(session.status());
-  Status status = body(**session);
-  return status.ok() ? 0 : out.Error(status);
-}
-
 Status InputRejected(const Status& status) {
   return Status(status.code(), status.message() + "; nothing was sent to the card");
 }

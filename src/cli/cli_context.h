@@ -42,10 +42,16 @@ struct CliContext {
   Result<std::unique_ptr<NotificationJournal>> OpenJournal() const;
 };
 
-// Opens the card session, runs `body` on it and returns the exit code: 0, or that of
-// the first error (reported through `out`). Commands validate their input before this.
+// Opens the card session, runs `body` on it (printing through the Output it is given) and
+// returns the exit code: 0, or that of the first error (reported through `out`). Commands
+// validate their input before this. With `--reader all` (read-only commands only) `body` runs
+// on every reader holding a card, in parallel, each on its own connection, and the output is
+// grouped per reader (run_on_card.cc).
 int RunOnCard(const CliContext& context, Output& out,
-              const std::function<Status(CardSession&)>& body);
+              const std::function<Status(CardSession&, Output&)>& body);
+
+// True when --reader names every reader ("all").
+bool AllReaders(const CliContext& context);
 
 // `status` (bad user input) with the reassurance that the card was not touched.
 Status InputRejected(const Status& status);

@@ -171,12 +171,12 @@ void AddResetCommand(CLI::App& chip, CliContext& context) {
 }
 
 int ShowDefaultSmdp(const CliContext& context, Output& out) {
-  return RunOnCard(context, out, [&](CardSession& session) -> Status {
+  return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
     ESIM_ASSIGN_OR_RETURN(auto addresses, session.es10().GetEuiccConfiguredAddresses());
-    if (out.json()) {
-      out.Json(es10::ToJson(addresses));
+    if (print.json()) {
+      print.Json(es10::ToJson(addresses));
     } else {
-      out.Text(RenderKeyValue({{"Default SM-DP+", addresses.defaultDpAddress.value_or("(none)")},
+      print.Text(RenderKeyValue({{"Default SM-DP+", addresses.defaultDpAddress.value_or("(none)")},
                                {"Root SM-DS", addresses.rootDsAddress}}));
     }
     return Status::Ok();
@@ -247,16 +247,15 @@ void RegisterChipCommands(CLI::App& app, CliContext& context) {
   CLI::App* info = chip->add_subcommand("info", "show EID, versions, free memory, CI keys and addresses");
   info->callback([&context] {
     context.run = [&context](Output& out) {
-      auto session = context.OpenSession();
-      if (!session.ok()) return out.Error(session.status());
-      auto info_result = ReadChipInfo(**session);
-      if (!info_result.ok()) return out.Error(info_result.status());
-      if (out.json()) {
-        out.Json(ChipInfoJson(*info_result));
-      } else {
-        out.Text(ChipInfoText(*info_result));
-      }
-      return 0;
+      return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
+        ESIM_ASSIGN_OR_RETURN(auto info_result, ReadChipInfo(session));
+        if (print.json()) {
+          print.Json(ChipInfoJson(info_result));
+        } else {
+          print.Text(ChipInfoText(info_result));
+        }
+        return Status::Ok();
+      });
     };
   });
   AddResetCommand(*chip, context);

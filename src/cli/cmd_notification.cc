@@ -117,12 +117,12 @@ void AddListCommand(CLI::App& group, CliContext& context) {
   list->add_flag("--names", *with_names, "also show each notification's profile name");
   list->callback([&context, with_names] {
     context.run = [&context, with_names](Output& out) {
-      return RunOnCard(context, out, [&](CardSession& session) -> Status {
+      return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
         ESIM_ASSIGN_OR_RETURN(auto listing, ListNotifications(session, *with_names));
-        if (out.json()) {
-          out.Json(ListJson(listing));
+        if (print.json()) {
+          print.Json(ListJson(listing));
         } else {
-          out.Text(ListText(listing, *with_names));
+          print.Text(ListText(listing, *with_names));
         }
         return Status::Ok();
       });
@@ -139,13 +139,13 @@ void AddShowCommand(CLI::App& group, CliContext& context) {
     context.run = [&context, options](Output& out) {
       auto seq = ParseSeqNumber(options->seq);
       if (!seq.ok()) return out.Error(InputRejected(seq.status()));
-      return RunOnCard(context, out, [&](CardSession& session) -> Status {
+      return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
         ESIM_ASSIGN_OR_RETURN(auto notification, RetrieveNotification(session, *seq));
         nlohmann::json shown = ShowJson(notification, options->raw);
-        if (out.json()) {
-          out.Json(shown);
+        if (print.json()) {
+          print.Json(shown);
         } else {
-          out.Text(ShowText(notification, shown));
+          print.Text(ShowText(notification, shown));
         }
         return Status::Ok();
       });

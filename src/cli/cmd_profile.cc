@@ -44,16 +44,15 @@ void RegisterProfileCommands(CLI::App& app, CliContext& context) {
   list->add_flag("--icons", options->with_icons, "also fetch icons (and every other member)");
   list->callback([&context, options] {
     context.run = [&context, options](Output& out) {
-      auto session = context.OpenSession();
-      if (!session.ok()) return out.Error(session.status());
-      auto profiles = ListProfiles(**session, *options);
-      if (!profiles.ok()) return out.Error(profiles.status());
-      if (out.json()) {
-        out.Json(ProfileListJson(*profiles));
-      } else {
-        out.Text(ProfileListText(*profiles));
-      }
-      return 0;
+      return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
+        ESIM_ASSIGN_OR_RETURN(auto profiles, ListProfiles(session, *options));
+        if (print.json()) {
+          print.Json(ProfileListJson(profiles));
+        } else {
+          print.Text(ProfileListText(profiles));
+        }
+        return Status::Ok();
+      });
     };
   });
   RegisterProfileChangeCommands(*profile, context);

@@ -41,6 +41,11 @@ KeeperProgress TerminalProgress() {
 }
 
 Result<std::unique_ptr<GuardedCommand>> GuardedCommand::Open(const CliContext& cli, const ChangeFlags& flags) {
+  if (AllReaders(cli)) {
+    return Status(ErrorCode::kUsage,
+                  "--reader all is for read-only commands; name one reader to change a card "
+                  "(esimctl readers lists them); nothing was sent");
+  }
   std::unique_ptr<GuardedCommand> command(new GuardedCommand());
   if (!flags.dry_run) {
     // Before the card is touched: a journal that cannot take a commit stops everything here.
