@@ -48,7 +48,14 @@ Result<ResponseApdu> ApduTransport::Transceive(const CommandApdu& command) {
   const uint8_t get_response_cla = ClaForChannel(0x00, ChannelFromCla(command.cla));
   Bytes data = std::move(response.data);
   int rounds = 0;
+  int empty_rounds = 0;  // consecutive 61xx answers without data (GET RESPONSE rounds only)
   while (response.sw1() == 0x61) {
+    if (empty_rounds >= options_.max_empty_get_response_rounds) {
+      return Status(ErrorCode::kCardStatus,
+                    "card kept answering " + SwHex(response.sw) + " (more data) without sending any: " +
+                        std::to_string(empty_rounds) + " GET RESPONSE rounds in a row returned no data (" +
+                        std::to_string(data.size()) + " bytes so far); giving up");
+    }
     if (rounds >= options_.max_get_response_rounds) {
       return Status(ErrorCode::kCardStatus,
                     "card kept answering 61xx (more data) after " + std::to_string(rounds) +
@@ -59,6 +66,7 @@ Result<ResponseApdu> ApduTransport::Transceive(const CommandApdu& command) {
     CommandApdu get_response{get_response_cla, kInsGetResponse, 0x00, 0x00, {},
                              LengthFromSw2(response.sw2())};
     ESIM_ASSIGN_OR_RETURN(response, SendWithLeRetry(get_response));
+    empty_rounds = response.data.empty() ? empty_rounds + 1 : 0;
     data.insert(data.end(), response.data.begin(), response.data.end());
   }
   response.data = std::move(data);

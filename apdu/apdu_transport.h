@@ -2,7 +2,7 @@
 //
 // This is where the ISO 7816 transport rules live (facts sheet section 1 and 6): a 61xx answer
 // is followed by GET RESPONSE rounds until the card stops announcing more data (bounded,
-// because one modem repeats 6100 forever); a 6Cxx answer (wrong Le) makes the transport
+// because one modem repeats 6100 forever: by rounds, and sooner by rounds without data); a 6Cxx answer (wrong Le) makes the transport
 // re-send the same command once with Le = xx. 91xx is passed through as a success. The
 // transport counts every APDU it hands to the reader so callers can report the cost of an
 // operation. Not thread-safe: one transport per reader, used by one thread.
@@ -19,8 +19,12 @@ namespace esim::apdu {
 
 // Transport knobs. Declared outside ApduTransport so it can be a default argument.
 struct TransportOptions {
-  // GET RESPONSE rounds allowed per command before giving up (a real 3.3 KB answer took ~14).
-  int max_get_response_rounds = 64;
+  // GET RESPONSE rounds allowed per command before giving up (a real 3.3 KB answer took ~14;
+  // a 50-profile list with 1 KB icons takes ~230 on a T=0 card): 1024 rounds is 256 KiB.
+  int max_get_response_rounds = 1024;
+  // Consecutive 61xx answers that carry no data before giving up: a card making no progress
+  // (one modem answers 6100 for ever) is stopped long before max_get_response_rounds.
+  int max_empty_get_response_rounds = 8;
   // Allow extended-length APDUs. Commands that fit short form are still sent short.
   bool extended_length = false;
 };

@@ -24,6 +24,8 @@
 #   ESIMCTL_RIG_STATE      the state file the card uses (the copy, unless --state-in-place)
 #   ESIMCTL_RIG_VCARD_PID  the card process (empty with --no-card); kill it to pull the card
 #   ESIMCTL_RIG_HELPERS    dir of the helpers (pcsc_wait --empty waits until pcscd saw it go)
+#   ESIMCTL_RIG_PCSCD_PID  pcscd's pid (kill it to stop pcscd under a running command; the
+#                          config is in $ESIMCTL_RIG_DIR/conf for a COMMAND that restarts it)
 #
 # Faults for tests:
 #   card pulled mid-command: --vcard-arg --exit-after=3 (the card leaves after 3 APDUs)
@@ -217,6 +219,7 @@ fi
 export PCSCLITE_CSOCK_NAME=$SOCK
 export ESIMCTL_RIG_DIR=$RIG_DIR ESIMCTL_RIG_PORT=$PORT ESIMCTL_RIG_READER=$READER
 export ESIMCTL_RIG_STATE=$CARD_STATE ESIMCTL_RIG_VCARD_PID=$VCARD_PID ESIMCTL_RIG_HELPERS=$HELPERS
+export ESIMCTL_RIG_PCSCD_PID=$PCSCD_PID
 # In the background and waited for, so that a SIGTERM (ctest timeout) reaches the trap at once
 # instead of after COMMAND ends; <&0 keeps COMMAND's stdin (bash would give it /dev/null).
 "$@" <&0 &

@@ -99,6 +99,8 @@ class Card final : public VirtualEuicc {
     std::optional<int> next_block; // set while a chain is in progress
     Bytes pending;                 // answer bytes waiting for GET RESPONSE
     uint16_t pending_sw = 0x9000;  // the status word that ends the pending answer
+    bool endless = false;          // Options::endless_61xx: GET RESPONSE answers 6100 for ever
+    bool wrong_le = false;         // Options::wrong_le_once: the last 61xx announced too much
   };
 
   // Decodes the channel from CLA (facts sheet section 1); nullopt for a class we do not speak.
@@ -123,6 +125,8 @@ class Card final : public VirtualEuicc {
     if (a.ins == 0xC0 && !cls->proprietary) return GetResponse(ch, a);
     // Any other command abandons an answer still waiting for GET RESPONSE (ISO 7816-4).
     ch.pending.clear();
+    ch.endless = false;
+    ch.wrong_le = false;
     switch (a.ins) {
       case 0x70: return cls->proprietary ? Sw(0x6E00) : ManageChannel(a);
       case 0xA4: return cls->proprietary ? Sw(0x6E00) : Select(ch, a);
@@ -134,7 +138,8 @@ class Card final : public VirtualEuicc {
   }
 
   // Sends `data` + `sw` within the limits of Le; the rest waits for GET RESPONSE.
-  Bytes Deliver(Channel& ch, const Apdu& a, Bytes data, uint16_t sw) {
+  // `es10`: an ES10 answer (Options::wrong_le_once only ever fires on those).
+  Bytes Deliver(Channel& ch, const Apdu& a, Bytes data, uint16_t sw, bool es10 = false) {
     if (data.empty()) return Sw(sw);
     // T=0 cannot return data to a command that carried data: it all goes through 61xx.
     bool via_get_response = options_.short_apdu_only && !a.data.empty();
@@ -150,7 +155,7 @@ class Card final : public VirtualEuicc {
     Bytes out(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(limit));
     ch.pending.assign(data.begin() + static_cast<std::ptrdiff_t>(limit), data.end());
     ch.pending_sw = sw;
-    Bytes s = MoreData(ch.pending.size());
+    Bytes s = Announce(ch, es10);
     out.insert(out.end(), s.begin(), s.end());
     return out;
   }
@@ -159,9 +164,29 @@ class Card final : public VirtualEuicc {
     return Bytes{0x61, static_cast<uint8_t>(remaining >= 256 ? 0 : remaining)};
   }
 
+  // 61xx for what waits on `ch`; with Options::wrong_le_once armed and fewer than 240 bytes
+  // left, announces 16 too many (once).
+  Bytes Announce(Channel& ch, bool may_be_wrong) {
+    const size_t remaining = ch.pending.size();
+    if (may_be_wrong && options_.wrong_le_once && remaining > 0 && remaining < 240) {
+      options_.wrong_le_once = false;
+      ch.wrong_le = true;
+      return MoreData(remaining + 16);
+    }
+    return MoreData(remaining);
+  }
+
   Bytes GetResponse(Channel& ch, const Apdu& a) {
+    if (ch.endless) return Sw(0x6100);
     if (ch.pending.empty()) return Sw(0x6985);
     if (a.p1 != 0 || a.p2 != 0) return Sw(0x6A86);
+    if (ch.wrong_le) {
+      // After a wrong announcement: an Le beyond what is waiting gets 6Cxx, the real length.
+      ch.wrong_le = false;
+      if (a.le && *a.le != 256 && *a.le > ch.pending.size()) {
+        return Bytes{0x6C, static_cast<uint8_t>(ch.pending.size())};
+      }
+    }
     size_t limit = a.le.value_or(256);
     if (options_.short_apdu_only) {
       limit = std::min<size_t>(limit, 256);
@@ -173,7 +198,7 @@ class Card final : public VirtualEuicc {
     size_t n = std::min(limit, ch.pending.size());
     Bytes out(ch.pending.begin(), ch.pending.begin() + static_cast<std::ptrdiff_t>(n));
     ch.pending.erase(ch.pending.begin(), ch.pending.begin() + static_cast<std::ptrdiff_t>(n));
-    Bytes s = ch.pending.empty() ? Sw(ch.pending_sw) : MoreData(ch.pending.size());
+    Bytes s = ch.pending.empty() ? Sw(ch.pending_sw) : Announce(ch, true);
     out.insert(out.end(), s.begin(), s.end());
     return out;
   }
@@ -227,6 +252,12 @@ class Card final : public VirtualEuicc {
     body.insert(body.end(), prop.begin(), prop.end());
     Bytes fci{0x6F, static_cast<uint8_t>(body.size())};
     fci.insert(fci.end(), body.begin(), body.end());
+    if (options_.select_61xx) {
+      // The quirk: the FCI is only offered, through 61xx, whatever Le said.
+      ch.pending = std::move(fci);
+      ch.pending_sw = 0x9000;
+      return MoreData(ch.pending.size());
+    }
     // Over T=1 a SELECT without Le gets no data; T=0 always offers the FCI through 61xx.
     if (!a.le && !options_.short_apdu_only) return Sw(0x9000);
     return Deliver(ch, a, fci, 0x9000);
@@ -261,14 +292,19 @@ class Card final : public VirtualEuicc {
     Bytes request = std::move(ch.request);
     ch.request.clear();
     ch.next_block.reset();
-    if (options_.sw_6a88_once) {
+    ++es10_commands_;
+    if (options_.sw_6a88_once || es10_commands_ == options_.sw_6a88_at) {
       options_.sw_6a88_once = false;
       return Sw(0x6A88);
+    }
+    if (options_.endless_61xx) {
+      ch.endless = true;
+      return Sw(0x6100);
     }
     Isdr::Answer answer = isdr_.Handle(request);
     if (answer.drop) return Bytes{};
     if ((answer.sw >> 8) == 0x91) proactive_pending_ = true;
-    return Deliver(ch, a, std::move(answer.data), answer.sw);
+    return Deliver(ch, a, std::move(answer.data), answer.sw, true);
   }
 
   Bytes Fetch(Channel& ch, const Apdu& a) {
@@ -282,6 +318,7 @@ class Card final : public VirtualEuicc {
   Isdr isdr_;
   std::array<Channel, kChannels> channels_;
   bool proactive_pending_ = false;
+  uint32_t es10_commands_ = 0;  // complete ES10 commands received (Options::sw_6a88_at)
 };
 
 std::string DefaultPkiDir(const std::string& state_path) {

@@ -45,6 +45,22 @@ class VirtualEuicc {
     // The next complete ES10 command (last STORE DATA block) is answered 6A88 without
     // being executed.
     bool sw_6a88_once = false;
+    // The Nth complete ES10 command of the session (1-based; 0 = never) is answered 6A88
+    // without being executed: 6A88 in the middle of a multi-command operation.
+    uint32_t sw_6a88_at = 0;
+
+    // Real-card quirks (docs/quirks.md), each for the whole session unless it says once.
+    // SELECT of the ISD-R always answers 61xx (the FCI waits for a GET RESPONSE), even when
+    // the card otherwise answers at once.
+    bool select_61xx = false;
+    // Every complete ES10 command (last STORE DATA block) is answered 6100 without data and
+    // without being executed, and every GET RESPONSE after it again 6100 without data, for
+    // ever (a modem seen in the field): only a new command ends the loop.
+    bool endless_61xx = false;
+    // Once: the first time the card announces fewer than 240 remaining bytes (61xx), it
+    // announces 16 too many; the GET RESPONSE asking for that many is answered 6Cxx with the
+    // real length (wrong Le), and a GET RESPONSE with that Le gets the data.
+    bool wrong_le_once = false;
   };
 
   // Loads the state file; fails with kIo / kInvalidInput naming the file and the bad field.

@@ -261,6 +261,16 @@ Status VpcdLink::Run(VpcdCard& card) {
     }
     ESIM_RETURN_IF_ERROR(Send(response));
     ++apdus_;
+    if (options_.remove_card_after != 0 && apdus_ == options_.remove_card_after) {
+      if (options_.verbose) {
+        std::fprintf(stderr, "vcard: answered %llu APDUs, card removed (--remove-card-after)\n",
+                     static_cast<unsigned long long>(apdus_));
+      }
+      ESIM_ASSIGN_OR_RETURN(bool back, DropAndReconnect());
+      if (!back) break;
+      card.Reset();
+      continue;
+    }
     if (options_.exit_after != 0 && apdus_ >= options_.exit_after) {
       if (options_.verbose) {
         std::fprintf(stderr, "vcard: answered %llu APDUs, leaving (--exit-after)\n",

@@ -47,6 +47,10 @@ class VpcdLink {
     uint16_t port = 35963;         // vpcd slot 0 (DEVICENAME /dev/null:0x8C7B)
     uint32_t connect_timeout_ms = 10000;  // keep retrying while pcscd is not listening yet
     uint64_t exit_after = 0;       // close after answering this many APDUs (0 = never)
+    // Once: after answering this many APDUs the card leaves the reader (connection closed)
+    // and comes back after drop_reconnect_ms (0 = it stays away), powered on afresh with the
+    // same state: a card pulled between two commands and re-inserted. 0 = never.
+    uint64_t remove_card_after = 0;
     bool verbose = false;          // log frames to stderr
     // After an empty answer from the card (no R-APDU): the connection is reset at once (TCP
     // RST), so the pending SCardTransmit returns at once instead of hanging (through

@@ -2,7 +2,8 @@
 //
 //   esimctl-vcard --state FILE [--port N] [--host H] [--latency-ms N] [--short-apdu]
 //                 [--isdr-aid HEX] [--not-euicc] [--exit-after N]
-//                 [--drop-response-after-enable] [--drop-reconnect-ms N] [--sw-6a88-once] [-v]
+//                 [--drop-response-after-enable] [--drop-reconnect-ms N] [--sw-6a88-once]
+//                 [--sw-6a88-at N] [--select-61xx] [--endless-61xx] [--wrong-le-once] [--remove-card-after N] [-v]
 //
 // Connects to vpcd (retrying while pcscd starts), then answers APDUs until pcscd goes away,
 // SIGTERM/SIGINT, or --exit-after N APDUs were answered (models a card pulled mid-command:
@@ -20,6 +21,17 @@
 //       (tests/pcsc_wait --empty, then --present) before the next command.
 //   --sw-6a88-once  the next complete ES10 command (last STORE DATA block) is answered 6A88
 //       without being executed.
+//   --sw-6a88-at N  the Nth complete ES10 command of the session is answered 6A88 without
+//       being executed (6A88 in the middle of a multi-command operation).
+//   --wrong-le-once  the first 61xx announcing fewer than 240 bytes announces 16 too many;
+//       the GET RESPONSE asking for that many gets 6Cxx (the real length).
+//   --remove-card-after N  after answering N APDUs the card leaves the reader and comes back
+//       after --drop-reconnect-ms (0 = stays away), same state file: pulled and re-inserted.
+//
+// Quirks for the whole session (docs/quirks.md):
+//   --select-61xx   SELECT of the ISD-R answers 61xx (the FCI waits for GET RESPONSE).
+//   --endless-61xx  every ES10 command is answered 6100 without data and not executed, and
+//       every GET RESPONSE after it 6100 again, for ever (a modem seen in the field).
 // Exit: 0 normal end, 1 runtime error, 2 usage, 3 bad state file, 4 state file unreadable.
 
 #include <atomic>
@@ -87,6 +99,10 @@ int main(int argc, char** argv) {
   bool not_euicc = false;
   bool drop_response_after_enable = false;
   bool sw_6a88_once = false;
+  uint32_t sw_6a88_at = 0;
+  bool select_61xx = false;
+  bool endless_61xx = false;
+  bool wrong_le_once = false;
   uint64_t exit_after = 0;
   bool verbose = false;
   app.add_option("--state", state_path, "JSON state file of the virtual eUICC")->required();
@@ -111,6 +127,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--sw-6a88-once", sw_6a88_once,
                "answer the next complete ES10 command 6A88 without executing it (once)");
+  app.add_option("--sw-6a88-at", sw_6a88_at,
+                 "answer the Nth complete ES10 command of the session 6A88 without executing it");
+  app.add_flag("--select-61xx", select_61xx,
+               "SELECT of the ISD-R answers 61xx: the FCI waits for GET RESPONSE");
+  app.add_flag("--endless-61xx", endless_61xx,
+               "answer every ES10 command 6100 (not executed) and every GET RESPONSE after it "
+               "6100, for ever");
+  app.add_flag("--wrong-le-once", wrong_le_once,
+               "once, announce 16 bytes too many in a 61xx; the GET RESPONSE for them gets 6Cxx");
+  app.add_option("--remove-card-after", link.remove_card_after,
+                 "after answering N APDUs the card leaves the reader and comes back after "
+                 "--drop-reconnect-ms (once); 0 = never");
   app.add_flag("-v,--verbose", verbose, "log control bytes and APDUs to stderr");
   try {
     app.parse(argc, argv);
@@ -125,6 +153,10 @@ int main(int argc, char** argv) {
   card_options.not_euicc = not_euicc;
   card_options.drop_response_after_enable = drop_response_after_enable;
   card_options.sw_6a88_once = sw_6a88_once;
+  card_options.sw_6a88_at = sw_6a88_at;
+  card_options.select_61xx = select_61xx;
+  card_options.endless_61xx = endless_61xx;
+  card_options.wrong_le_once = wrong_le_once;
   if (!isdr_aid_hex.empty()) {
     auto aid = esim::FromHex(isdr_aid_hex);
     if (!aid.ok()) {

@@ -1,6 +1,13 @@
 // `esimctl readers`: the PC/SC readers, what they hold, and whether they are free.
+//
+// Reader states come from one SCardGetStatusChange over all readers. For each reader that
+// holds a card and that no other program holds exclusively, the card is asked for its EID
+// without disturbing anyone: a SHARED connection, the ISD-R selected on a logical channel
+// (MANAGE CHANNEL open/close around SELECT + GetEID), and SCARD_LEAVE_CARD on disconnect (no
+// reset). A reader held exclusively is never connected to: it is "in use by another program".
 #include <string>
 
+#include "common/bytes.h"
 #include "readers/pcsc_reader.h"
 #include "src/cli/cli_context.h"
 
@@ -8,14 +15,54 @@ namespace esim {
 
 namespace {
 
-std::string CardColumn(const PcscReaderStatus& r) {
+// What the card in one reader turned out to be.
+struct CardIdentity {
+  bool checked = false;  // we connected and asked
+  bool busy = false;     // another program took the reader exclusively meanwhile
+  std::string eid;       // empty: not an eUICC, or its EID could not be read
+};
+
+bool WorthAsking(const PcscReaderStatus& r) {
+  return r.card_present && !r.mute && !r.exclusive;
+}
+
+// Reads the EID of the card in `name` on a logical channel of a shared connection. Never
+// fails: whatever goes wrong just leaves the EID unknown.
+CardIdentity Identify(PcscContext& pcsc, const std::string& name, const CliContext& context) {
+  CardIdentity id;
+  PcscReader::ConnectOptions connect;
+  connect.share = PcscReader::ShareMode::kShared;
+  connect.card_wait_ms = 0;  // the state said a card is present: never wait here
+  auto reader = PcscReader::Connect(pcsc, name, connect);
+  if (!reader.ok()) {
+    id.busy = reader.status().code() == ErrorCode::kReaderBusy;
+    return id;
+  }
+  id.checked = true;
+  SessionOptions options;
+  options.shared = true;  // logical channel: the basic channel may be someone else's
+  if (!context.aid_hex.empty()) {
+    auto aid = FromHex(context.aid_hex);
+    if (aid.ok()) options.aid = *aid;
+  }
+  // The session closes its logical channel, then the reader disconnects with
+  // SCARD_LEAVE_CARD (PcscReader's destructor): the card is never reset.
+  auto session = CardSession::OnReader(std::move(reader).value(), options);
+  if (!session.ok()) return id;
+  auto eid = (*session)->es10().GetEid();
+  if (eid.ok()) id.eid = *eid;
+  return id;
+}
+
+std::string CardColumn(const PcscReaderStatus& r, const CardIdentity& id) {
   if (!r.card_present) return "no card";
   if (r.mute) return "mute card";
+  if (!id.eid.empty()) return "eUICC";
   return "card";
 }
 
-std::string UseColumn(const PcscReaderStatus& r) {
-  if (r.exclusive) return "in use by another program";
+std::string UseColumn(const PcscReaderStatus& r, const CardIdentity& id) {
+  if (r.exclusive || id.busy) return "in use by another program";
   if (r.in_use) return "shared with another program";
   return "free";
 }
@@ -25,13 +72,15 @@ std::string UseColumn(const PcscReaderStatus& r) {
 void RegisterReadersCommand(CLI::App& app, CliContext& context) {
   CLI::App* readers = app.add_subcommand("readers", "list the PC/SC readers and their cards");
   readers->callback([&context] {
-    context.run = [](Output& out) {
-      // Looking at reader states never connects to a card, so cards held by
-      // other programs are not disturbed.
+    context.run = [&context](Output& out) {
       auto pcsc = PcscContext::Establish();
       if (!pcsc.ok()) return out.Error(pcsc.status());
       auto all = (*pcsc)->QueryAll();
       if (!all.ok()) return out.Error(all.status());
+      std::vector<CardIdentity> ids(all->size());
+      for (size_t i = 0; i < all->size(); ++i) {
+        if (WorthAsking((*all)[i])) ids[i] = Identify(**pcsc, (*all)[i].name, context);
+      }
       if (out.json()) {
         nlohmann::json list = nlohmann::json::array();
         for (size_t i = 0; i < all->size(); ++i) {
@@ -39,9 +88,12 @@ void RegisterReadersCommand(CLI::App& app, CliContext& context) {
           nlohmann::json entry = {{"index", i},
                                   {"name", r.name},
                                   {"cardPresent", r.card_present},
-                                  {"inUse", r.in_use},
-                                  {"exclusive", r.exclusive}};
+                                  {"inUse", r.in_use || ids[i].busy},
+                                  {"exclusive", r.exclusive || ids[i].busy}};
           if (!r.atr.empty()) entry["atr"] = ToHex(r.atr);
+          // euicc: true/false once asked; absent when the card could not be asked.
+          if (ids[i].checked) entry["euicc"] = !ids[i].eid.empty();
+          if (!ids[i].eid.empty()) entry["eid"] = ids[i].eid;
           list.push_back(entry);
         }
         out.Json({{"readers", list}});
@@ -54,10 +106,11 @@ void RegisterReadersCommand(CLI::App& app, CliContext& context) {
       std::vector<std::vector<std::string>> rows;
       for (size_t i = 0; i < all->size(); ++i) {
         const PcscReaderStatus& r = (*all)[i];
-        rows.push_back({std::to_string(i), r.name, CardColumn(r), UseColumn(r),
+        rows.push_back({std::to_string(i), r.name, CardColumn(r, ids[i]), UseColumn(r, ids[i]),
+                        ids[i].eid.empty() ? "-" : ids[i].eid,
                         r.atr.empty() ? "-" : ToHex(r.atr)});
       }
-      out.Text(RenderTable({"#", "READER", "CARD", "STATUS", "ATR"}, rows));
+      out.Text(RenderTable({"#", "READER", "CARD", "STATUS", "EID", "ATR"}, rows));
       return 0;
     };
   });

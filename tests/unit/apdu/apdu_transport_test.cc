@@ -93,14 +93,58 @@ TEST(ApduTransportTest, Endless6100IsBounded) {
   EXPECT_EQ(transport.exchanges(), 4u);
 }
 
-TEST(ApduTransportTest, DefaultBoundIs64Rounds) {
+TEST(ApduTransportTest, DefaultBoundIs1024Rounds) {
   ScriptedReader card;
   card.Expect(kStoreDataHex, "6101");
-  for (int i = 0; i < 64; ++i) card.Expect("00C0000001", "AA6101");
+  for (int i = 0; i < 1024; ++i) card.Expect("00C0000001", "AA6101");
   ApduTransport transport(card);
   Result<ResponseApdu> r = transport.Transceive(kStoreData);
   EXPECT_EQ(r.status().code(), ErrorCode::kCardStatus);
-  EXPECT_EQ(transport.exchanges(), 65u);
+  EXPECT_EQ(transport.exchanges(), 1025u);
+}
+
+// Regression (quirks e2e: a 50-profile list with icons over T=0): a long answer that keeps
+// making progress is not cut at the old bound of 64 rounds (16 KiB).
+TEST(ApduTransportTest, LongAnswerOver64RoundsIsComplete) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "6100");
+  for (int i = 0; i < 200; ++i) card.Expect("00C0000000", Repeat("5A", 256) + "6100");
+  card.Expect("00C0000000", Repeat("5A", 256) + "9000");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->data.size(), 201u * 256u);
+  EXPECT_EQ(r->sw, 0x9000);
+  EXPECT_EQ(transport.exchanges(), 202u);
+}
+
+// Endless 6100 without data is stopped after max_empty_get_response_rounds, not 1024 rounds.
+TEST(ApduTransportTest, Endless6100WithoutDataStopsEarly) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "6100");
+  for (int i = 0; i < 8; ++i) card.Expect("00C0000000", "6100");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kCardStatus);
+  EXPECT_NE(r.status().message().find("without sending any"), std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(transport.exchanges(), 9u);
+}
+
+// Rounds without data only count in a row: data in between resets the count.
+TEST(ApduTransportTest, EmptyRoundsCountOnlyInARow) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "6102");
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 7; ++i) card.Expect("00C0000002", "6102");
+    card.Expect("00C0000002", "AA6102");
+  }
+  card.Expect("00C0000002", "BBCC9000");
+  ApduTransport transport(card);
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(r->data), "AAAAAABBCC");
 }
 
 TEST(ApduTransportTest, WrongLeIsResentOnceWithTheCardsLe) {

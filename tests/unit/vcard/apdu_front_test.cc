@@ -233,5 +233,64 @@ TEST_F(ApduFrontTest, UnknownEs10TagAndGarbageAre6A80) {
   EXPECT_EQ(Es10("BF20000000").sw, 0x6A80);  // trailing bytes
 }
 
+TEST_F(ApduFrontTest, Select61xxOffersTheFciThroughGetResponse) {
+  VirtualEuicc::Options o;
+  o.select_61xx = true;
+  LoadCard(o);
+  auto r = Tx("00A4040010A0000005591010FFFFFFFF890000010000");
+  EXPECT_EQ(r.sw >> 8, 0x61);
+  EXPECT_TRUE(r.data.empty());
+  auto fci = Tx(Bytes{0x00, 0xC0, 0x00, 0x00, static_cast<uint8_t>(r.sw & 0xFF)});
+  EXPECT_EQ(fci.sw, 0x9000);
+  EXPECT_EQ(fci.data[0], 0x6F);
+  // Not fetching it is fine: the next command works.
+  EXPECT_EQ(Tx("00A4040010A0000005591010FFFFFFFF890000010000").sw >> 8, 0x61);
+  EXPECT_EQ(Es10("BF3E035C015A").sw, 0x9000);
+}
+
+TEST_F(ApduFrontTest, Endless61xxNeverEndsUntilAnotherCommand) {
+  VirtualEuicc::Options o;
+  o.endless_61xx = true;
+  LoadCard(o);
+  ASSERT_EQ(SelectIsdr(), 0x9000);
+  auto r = Tx("80E2910006BF3E035C015A00");
+  EXPECT_EQ(r.sw, 0x6100);
+  EXPECT_TRUE(r.data.empty());
+  for (int i = 0; i < 20; ++i) {
+    auto more = Tx("00C0000000");
+    EXPECT_EQ(more.sw, 0x6100);
+    EXPECT_TRUE(more.data.empty());
+  }
+  EXPECT_EQ(SelectIsdr(), 0x9000);
+  EXPECT_EQ(Tx("00C0000000").sw, 0x6985);  // the loop ended with the new command
+}
+
+TEST_F(ApduFrontTest, WrongLeOnceAnnouncesTooMuchThenSays6Cxx) {
+  VirtualEuicc::Options o;
+  o.short_apdu_only = true;
+  o.wrong_le_once = true;
+  LoadCard(o);
+  // SELECT's FCI (61xx on this T=0 card) never fires the quirk: it is not an ES10 answer.
+  ASSERT_EQ(Tx("00A4040010A0000005591010FFFFFFFF890000010000").sw, 0x611A);
+  auto r = Tx("80E2910006BF3E035C015A00");
+  EXPECT_EQ(r.sw, 0x6125);  // 0x15 (21 bytes) + 16
+  EXPECT_EQ(Tx("00C0000025").sw, 0x6C15);
+  auto eid = Tx("00C0000015");
+  EXPECT_EQ(eid.sw, 0x9000);
+  EXPECT_EQ(eid.data.size(), 21u);
+  // Once only.
+  EXPECT_EQ(Tx("80E2910006BF3E035C015A00").sw, 0x6115);
+}
+
+TEST_F(ApduFrontTest, Sw6A88AtTheNthEs10Command) {
+  VirtualEuicc::Options o;
+  o.sw_6a88_at = 2;
+  LoadCard(o);
+  ASSERT_EQ(SelectIsdr(), 0x9000);
+  EXPECT_EQ(Es10("BF3E035C015A").sw, 0x9000);
+  EXPECT_EQ(Es10("BF3E035C015A").sw, 0x6A88);
+  EXPECT_EQ(Es10("BF3E035C015A").sw, 0x9000);
+}
+
 }  // namespace
 }  // namespace esim::vcard::testing
