@@ -304,9 +304,11 @@ Result<Bytes> PcscReader::Transmit(ByteView command) {
     return PcscError(rv, "sending a command to reader '" + name_ + "'", PcscStage::kConnected);
   }
   if (received < 2) {
-    return Status(ErrorCode::kReaderError, "reader '" + name_ + "' returned " +
+    // What a reader hands back when the card went away in mid-exchange (vpcd, some USB
+    // readers): the same situation as SCARD_E_NOT_TRANSACTED, so the same exit code.
+    return Status(ErrorCode::kCardRemoved, "reader '" + name_ + "' returned " +
                                                std::to_string(received) +
-                                               " bytes, fewer than a status word");
+                                               " bytes, no status word: was the card removed during the command?");
   }
   return Bytes(receive_buffer_.begin(),
                receive_buffer_.begin() + static_cast<std::ptrdiff_t>(received));
