@@ -27,6 +27,11 @@
 #      Two more global writes of the same kind go too (found with
 #      -fsanitize=thread): the runtime's constraint-checker cache in member tables,
 #      and ASN_DEBUG's evaluated arguments, which format into a static buffer.
+#
+#  (c) Undefined behaviour in the runtime found by the fuzz targets (tests/fuzz,
+#      clang -fsanitize=undefined): NULL + 0 in UTF8String, signed overflow in
+#      ber_fetch_length, an unbounded shift by a BIT STRING's unused-bits octet, left
+#      shifts of negative INTEGERs. Covered by tests/unit/asn1/asn1c_ub_patch_test.cc.
 
 cmake_minimum_required(VERSION 3.25)  # script mode: IN_LIST, COPY_FILE ONLY_IF_DIFFERENT
 
@@ -171,6 +176,41 @@ string(REPLACE "${old_debug}"
                text "${text}")
 file(WRITE "${internal}" "${text}")
 
+# ---- (c) undefined behaviour in the runtime, found by fuzzing --------------------
+# tests/fuzz (clang, -fsanitize=undefined) stops at each of these; every one is reached
+# by a few bytes of hostile BER. Each replacement keeps the result the code had on the
+# usual compilers, and a reproducer is kept in tests/fuzz/regressions/ and
+# tests/unit/asn1/asn1c_patch_test.cc. The same fail-loudly rule applies: a pattern
+# that is not found stops generation.
+function(esim_asn1c_ub_patch name old new)
+  file(READ "${work}/${name}" text)
+  string(FIND "${text}" "${old}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "asn1c_generate.cmake: UB patch pattern not found in ${name}: ${old}")
+  endif()
+  string(REPLACE "${old}" "${new}" text "${text}")
+  file(WRITE "${work}/${name}" "${text}")
+endfunction()
+# UTF8String_length() passes dst = NULL: NULL + 0 is undefined in C.
+esim_asn1c_ub_patch(UTF8String.c
+  "\tuint32_t *dstend = dst + dstlen;\n"
+  "\tuint32_t *dstend = dst ? dst + dstlen : dst;	/* esimctl patch: no arithmetic on NULL */\n")
+# A long-form length of many octets shifted a signed value past its top bit before the
+# "too large" check could see it; such a length is refused before the shift instead.
+esim_asn1c_ub_patch(ber_tlv_length.c
+  "\t\t\tlen = (len << 8) | *buf;\n"
+  "\t\t\tif(len >> ((8 * sizeof(len)) - 9)) return -1;	/* esimctl patch: too large, refuse before overflowing */\n\t\t\tlen = (len << 8) | *buf;\n")
+# The unused-bits count of a BIT STRING is a whole octet (0..255) and was used as a shift
+# count; values over 7 are left for BIT_STRING's constraint check, which refuses them.
+esim_asn1c_ub_patch(OCTET_STRING.c
+  "\tif(type_variant == ASN_OSUBV_BIT && st->size) {\n"
+  "\tif(type_variant == ASN_OSUBV_BIT && st->size\n\t\t&& st->bits_unused >= 0 && st->bits_unused <= 7) {	/* esimctl patch: shift < 8 */\n")
+# Negative INTEGERs were assembled by left-shifting a negative long; the same bits are
+# assembled in an unsigned long instead.
+esim_asn1c_ub_patch(INTEGER.c
+  "\tif((*b >> 7)) l = -1; else l = 0;\n\n\t/* Conversion engine */\n\tfor(; b < end; b++)\n\t\tl = (l << 8) | *b;\n\n\t*lptr = l;\n"
+  "\t/* esimctl patch: shift an unsigned long (left shift of a negative value is undefined) */\n\tunsigned long ul = (*b >> 7) ? ~0UL : 0UL;\n\n\t/* Conversion engine */\n\tfor(; b < end; b++)\n\t\tul = (ul << 8) | *b;\n\n\t*lptr = (long)ul;\n")
+
 if(inherit_patched EQUAL 0 OR checker_patched EQUAL 0)
   message(FATAL_ERROR "asn1c_generate.cmake: expected descriptor writes to patch "
                       "(inherit: ${inherit_patched}, checkers: ${checker_patched})")
@@ -192,4 +232,4 @@ endforeach()
 file(REMOVE_RECURSE "${work}")
 message(STATUS "asn1c: generated and patched ${OUT_DIR} "
                "(${inherit_patched} inherit users, ${checker_patched} checkers, ${cache_patched} "
-               "runtime checkers, ASN_DEBUG patched)")
+               "runtime checkers, ASN_DEBUG and UB fixes patched)")

@@ -445,13 +445,7 @@ Result<DeliveryOutcome> HandleNotificationClient::Deliver(
     }
     if (!retrying_can_help) break;
   }
-  const DeliveryAttempt& last = outcome.attempts.back();
-  outcome.reason = DescribeAttempt(last);
-  if (last.http_status) {
-    if (std::string server = ServerReason(impl_->exchange.response); !server.empty()) {
-      outcome.reason += " (" + server + ")";
-    }
-  }
+  outcome.reason = FailureReason(outcome.attempts.back(), impl_->exchange.response);
   return outcome;
 }
 
@@ -462,6 +456,14 @@ bool IsAccepted(const DeliveryAttempt& a) { return a.http_status && (*a.http_sta
 std::string DescribeAttempt(const DeliveryAttempt& a) {
   if (a.http_status) return "HTTP " + std::to_string(*a.http_status);
   return a.transport_error.value_or("no outcome recorded");
+}
+
+std::string FailureReason(const DeliveryAttempt& last, const std::string& response_body) {
+  std::string reason = DescribeAttempt(last);
+  if (last.http_status) {
+    if (std::string server = ServerReason(response_body); !server.empty()) reason += " (" + server + ")";
+  }
+  return reason;
 }
 
 }  // namespace esim

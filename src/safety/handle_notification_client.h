@@ -84,4 +84,11 @@ bool IsAccepted(const DeliveryAttempt& attempt);
 // "HTTP 500", "timeout after 30000 ms", "TLS: certificate verify failed", ...: one line for people.
 std::string DescribeAttempt(const DeliveryAttempt& attempt);
 
+// Why a delivery that was not accepted failed (DeliveryOutcome::reason): DescribeAttempt(last),
+// and when the server answered with an HTTP status, the reason its body gives ({"error": "..."}
+// or {"message": "..."}; control and non-ASCII bytes escaped, at most 200 bytes) in
+// parentheses, e.g. "HTTP 400 (bad signature)". `response_body` is what was kept of the body
+// (its first 4 KiB). Pure: no network.
+std::string FailureReason(const DeliveryAttempt& last, const std::string& response_body);
+
 }  // namespace esim

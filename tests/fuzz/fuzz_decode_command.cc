@@ -1,0 +1,33 @@
+// Fuzz target: the logic of `esimctl decode` (src/cli/cmd_decode.cc): hex text or raw bytes
+// into DescribeEs10 (auto-detection of request/response, or a forced direction) and the text
+// and JSON renderings the command prints.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "asn1/describe.h"
+#include "common/bytes.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace esim;
+  if (size < 1) return 0;
+  const uint8_t mode = data[0];
+  es10::Direction direction = mode % 3 == 0   ? es10::Direction::kAuto
+                              : mode % 3 == 1 ? es10::Direction::kRequest
+                                              : es10::Direction::kResponse;
+  Bytes der;
+  if (mode & 0x80) {
+    // As the command reads its argument (or stdin): hex text, spaces and newlines allowed.
+    Result<Bytes> parsed = FromHex(std::string(reinterpret_cast<const char*>(data + 1), size - 1));
+    if (!parsed.ok()) return 0;
+    der = std::move(*parsed);
+  } else {
+    der.assign(data + 1, data + size);
+  }
+  if (der.empty()) return 0;
+  Result<nlohmann::json> described = es10::DescribeEs10(der, direction);
+  if (!described.ok()) return 0;
+  (void)es10::RenderText(*described);
+  (void)described->dump(2);
+  return 0;
+}
