@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps build test demo clean bench fuzz fuzz-build fuzz-smoke test-asan
 
 all: build
 
@@ -22,6 +22,38 @@ test: build
 
 demo: build
 	./tools/demo.sh $(BUILD)
+
+# Benchmarks in their own Release build; writes docs/performance.md (tests/bench/run-bench.sh).
+BENCH_BUILD ?= build-bench
+bench: deps
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DESIM_WERROR=OFF
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target esimctl esimctl-vcard esim-bench bench-exec socket_activate pcsc_wait test-smdp
+	./tests/bench/run-bench.sh $(BENCH_BUILD)
+
+# libFuzzer targets (tests/fuzz/) in their own clang build with ASan+UBSan; each target runs
+# FUZZ_SECONDS on a temp copy of its seed corpus (docs/testing.md, "Fuzzing"). `make test` runs
+# the short fuzz-smoke.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 15
+$(FUZZ_BUILD)/CMakeCache.txt:
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DESIMCTL_FUZZ=ON
+fuzz-build: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+fuzz: fuzz-build
+	./tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+fuzz-smoke: fuzz-build
+	./tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS)
+
+# The whole ctest suite again on an ASan (+LeakSanitizer) + UBSan build of everything, every
+# sanitizer report fatal (docs/testing.md, "Sanitizers"). `make test` runs it after the normal suite.
+ASAN_BUILD ?= build-asan
+$(ASAN_BUILD)/CMakeCache.txt:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DESIMCTL_SANITIZE=ON \
+	      -DCMAKE_C_FLAGS_DEBUG="-g -O1" -DCMAKE_CXX_FLAGS_DEBUG="-g -O1"
+test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	./tools/test-asan.sh $(ASAN_BUILD) $(JOBS)
 
 clean:
 	rm -rf $(BUILD)

@@ -4,7 +4,8 @@
 set -eu
 PACKAGES="build-essential cmake pkg-config asn1c libpcsclite-dev pcscd vsmartcard-vpcd
 libssl-dev openssl libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
-jq libsqlite3-dev curl libcurl4-openssl-dev ca-certificates"
+jq libsqlite3-dev curl libcurl4-openssl-dev ca-certificates libbenchmark-dev
+clang-14 libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do
