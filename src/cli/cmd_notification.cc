@@ -22,13 +22,9 @@ struct ShowOptions {
   bool raw = false;
 };
 
-// "install", or "enable,disable" should a card ever set more than one bit.
-std::string EventText(const es10::NotificationEvents& events) {
-  std::string text;
-  for (const auto& name : es10::EventNames(events)) {
-    if (!text.empty()) text += ",";
-    text += name.get<std::string>();
-  }
+// The events for a table cell: "-" when the card set none.
+std::string EventCell(const es10::NotificationEvents& events) {
+  std::string text = EventText(events);
   return text.empty() ? "-" : text;
 }
 
@@ -36,7 +32,7 @@ std::string ListText(const std::vector<NotificationListing>& listing, bool with_
   if (listing.empty()) return "No pending notifications.\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& n : listing) {
-    rows.push_back({std::to_string(n.metadata.seqNumber), EventText(n.metadata.profileManagementOperation),
+    rows.push_back({std::to_string(n.metadata.seqNumber), EventCell(n.metadata.profileManagementOperation),
                     n.metadata.iccid.value_or("-"), n.metadata.notificationAddress});
     if (with_names) rows.back().push_back(n.profile_name.value_or("-"));
   }
@@ -87,7 +83,7 @@ std::string ShowText(const es10::PendingNotification& n, const nlohmann::json& s
   const es10::NotificationMetadata& m = n.metadata();
   std::vector<std::vector<std::string>> rows = {
       {"seqNumber", std::to_string(m.seqNumber)},
-      {"Event", EventText(m.profileManagementOperation)},
+      {"Event", EventCell(m.profileManagementOperation)},
       {"ICCID", m.iccid.value_or("-")},
       {"Notification address", m.notificationAddress},
       {"Kind", shown["kind"].get<std::string>()},

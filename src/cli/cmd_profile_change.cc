@@ -42,9 +42,7 @@ std::string StateText(const std::optional<es10::ProfileState>& state) {
   return *state == es10::ProfileState::kEnabled ? "enabled" : "disabled";
 }
 
-std::string IdOf(const es10::ProfileInfo& info) {
-  return info.iccid ? *info.iccid : ToHex(info.isdpAid.value_or(Bytes{}));
-}
+std::string IdOf(const es10::ProfileInfo& info) { return ProfileIdText(ProfileIdOf(info)); }
 
 // "8999... (Contoso Travel 5GB, Contoso)".
 std::string Describe(const es10::ProfileInfo& info) {
@@ -54,18 +52,13 @@ std::string Describe(const es10::ProfileInfo& info) {
   return names.empty() ? IdOf(info) : IdOf(info) + " (" + names + ")";
 }
 
-es10::ProfileId IdentifierOf(const es10::ProfileInfo& info) {
-  if (info.iccid) return *info.iccid;
-  return es10::IsdpAid{info.isdpAid.value_or(Bytes{})};
-}
-
 Es10Client::ChangeRequest RequestFor(StateChange change, const es10::ProfileInfo& info, bool refresh) {
   switch (change) {
-    case StateChange::kEnable: return es10::EnableProfileRequest{IdentifierOf(info), refresh};
-    case StateChange::kDisable: return es10::DisableProfileRequest{IdentifierOf(info), refresh};
+    case StateChange::kEnable: return es10::EnableProfileRequest{ProfileIdOf(info), refresh};
+    case StateChange::kDisable: return es10::DisableProfileRequest{ProfileIdOf(info), refresh};
     case StateChange::kDelete: break;
   }
-  return es10::DeleteProfileRequest{IdentifierOf(info)};
+  return es10::DeleteProfileRequest{ProfileIdOf(info)};
 }
 
 ConfirmationRequest DeleteConfirmation(const ProfileChangePlan& plan, const std::string& eid) {

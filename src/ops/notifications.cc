@@ -129,6 +129,15 @@ Result<CertificateNames> ReadCertificateNames(ByteView der) {
                           NameText(X509_get_issuer_name(cert.get()))};
 }
 
+std::string EventText(const es10::NotificationEvents& events) {
+  std::string text;
+  for (const auto& name : es10::EventNames(events)) {
+    if (!text.empty()) text += ",";
+    text += name.get<std::string>();
+  }
+  return text;
+}
+
 std::string Base64(ByteView data) {
   // EVP_EncodeBlock takes an int length: encode in whole 3-byte groups so that
   // the chunks concatenate into the base64 of the whole (no padding inside).

@@ -37,6 +37,9 @@ Result<es10::PendingNotification> RetrieveNotification(CardSession& session, int
 // 127: kCardUndefinedError.
 Status RemoveNotification(CardSession& session, int64_t seq_number);
 
+// "delete", or "enable,disable" should a card ever set more than one bit; "" when none is set.
+std::string EventText(const es10::NotificationEvents& events);
+
 // Subject and issuer of an X.509 certificate, as OpenSSL prints them (RFC 2253).
 struct CertificateNames {
   std::string subject;

@@ -74,6 +74,11 @@ Result<std::optional<es10::ProfileInfo>> LookupProfile(CardSession& session, con
                              Bytes{0x5A, 0x4F, 0x9F, 0x70, 0x90, 0x91, 0x92, 0x95, 0xB6, 0x99});
 }
 
+es10::ProfileId ProfileIdOf(const es10::ProfileInfo& info) {
+  if (info.iccid) return *info.iccid;
+  return es10::IsdpAid{info.isdpAid.value_or(Bytes{})};
+}
+
 std::string ProfileIdText(const es10::ProfileId& profile) {
   if (const auto* iccid = std::get_if<es10::Iccid>(&profile)) return *iccid;
   return ToHex(std::get<es10::IsdpAid>(profile).aid);

@@ -35,6 +35,8 @@ Status SetProfileNickname(CardSession& session, const es10::Iccid& iccid, const 
 Result<std::optional<es10::ProfileInfo>> LookupProfile(CardSession& session, const es10::ProfileId& profile);
 // "8999... (Contoso Travel 5GB)" for messages; falls back to the bare id.
 std::string DescribeProfile(CardSession& session, const es10::ProfileId& profile);
+// The id a listed profile is addressed by: its ICCID, else its ISD-P AID.
+es10::ProfileId ProfileIdOf(const es10::ProfileInfo& info);
 // The id as the user would type it again (ICCID digits or AID hex).
 std::string ProfileIdText(const es10::ProfileId& profile);
 

@@ -105,8 +105,7 @@ Result<ProfileChangePlan> PlanProfileChange(CardSession& session, StateChange ch
 Result<ProfileChangeOutcome> ExecuteProfileChange(GuardedContext& context, const ProfileChangePlan& plan,
                                                   bool refresh) {
   ProfileChangeOutcome outcome;
-  es10::ProfileId id = plan.target.iccid ? es10::ProfileId(*plan.target.iccid)
-                                         : es10::ProfileId(es10::IsdpAid{plan.target.isdpAid.value_or(Bytes{})});
+  const es10::ProfileId id = ProfileIdOf(plan.target);
   for (StateChange change : plan.steps) {
     std::optional<ProfileChangeReport> report;
     ESIM_ASSIGN_OR_RETURN(

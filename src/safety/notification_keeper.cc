@@ -5,25 +5,10 @@
 #include <set>
 #include <utility>
 
-#include "asn1/json.h"
 #include "src/ops/notifications.h"
 #include "src/safety/crash_point.h"
 
 namespace esim {
-
-namespace {
-
-// "delete", or "enable,disable" should a card ever set more than one bit.
-std::string EventText(const es10::NotificationEvents& events) {
-  std::string text;
-  for (const auto& name : es10::EventNames(events)) {
-    if (!text.empty()) text += ",";
-    text += name.get<std::string>();
-  }
-  return text;
-}
-
-}  // namespace
 
 Status JournalFailure(const Status& status) {
   if (status.ok() || status.code() == ErrorCode::kJournalUnavailable) return status;

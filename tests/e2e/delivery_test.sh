@@ -36,17 +36,6 @@ card_view() {
   CARD_SEQS=$(jq -sc '.[1].notifications | map(.seqNumber)' <<<"$OUT" 2>/dev/null || echo unreadable)
 }
 
-# journal_entry SEQ: the journal's `journal list --json` entry for SEQ in $J (compact), or null.
-journal_entry() {
-  "$ESIMCTL" --journal "$J" --json journal list 2>/dev/null |
-    jq -c --argjson s "$1" 'first(.notifications[] | select(.seqNumber == $s)) // null' 2>/dev/null || echo unreadable
-}
-jfield() { jq -r "$2" <<<"$1" 2>/dev/null || echo unreadable; }
-
-# accepted_count LOG SEQ: how often the server accepted SEQ (verdict accepted, HTTP 204).
-accepted_count() {
-  jq -s --argjson s "$2" '[.[] | select(.seqNumber == $s and .verdict == "accepted" and .status == 204)] | length' "$1"
-}
 lines() { wc -l <"$1" | tr -d ' '; }
 
 # A port nobody listens on: a server's, after it stopped.

@@ -4,6 +4,9 @@
 #   new_state NAME [JQ]          a fresh SGP.26-signing card in $WORK/NAME.json; sets S
 #   start_server NAME [OPTS...]  test-smdp on a free port; sets PORT, SRV_PID, LOG
 #   stop_server                  stops the last one started
+#   journal_entry SEQ            the `journal list --json` entry for SEQ in journal $J, or null
+#   jfield JSON FILTER           jq -r FILTER on JSON
+#   accepted_count LOG SEQ       how often the server accepted SEQ (verdict accepted, HTTP 204)
 PKI=${ESIMCTL_SHARED_DIR:-$SRC/../shared}/sgp26
 SMDP=$BUILD/tests/test-smdp
 CA=$PKI/CERT_CI_ECDSA_NIST.pem
@@ -81,3 +84,14 @@ stop_server() {
   wait "$SRV_PID" 2>/dev/null || true
 }
 
+# journal_entry SEQ: the `journal list --json` entry for SEQ in $J (compact), or null.
+journal_entry() {
+  "$ESIMCTL" --journal "$J" --json journal list 2>/dev/null |
+    jq -c --argjson s "$1" 'first(.notifications[] | select(.seqNumber == $s)) // null' 2>/dev/null || echo unreadable
+}
+jfield() { jq -r "$2" <<<"$1" 2>/dev/null || echo unreadable; }
+
+# accepted_count LOG SEQ: how often the server accepted SEQ (verdict accepted, HTTP 204).
+accepted_count() {
+  jq -s --argjson s "$2" '[.[] | select(.seqNumber == $s and .verdict == "accepted" and .status == 204)] | length' "$1"
+}
