@@ -1,9 +1,7 @@
 #include "src/safety/handle_notification_client.h"
 
-#include <curl/curl.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
-#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -13,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <mutex>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -23,6 +20,7 @@
 #include "common/openssl_ptr.h"
 #include "src/ops/notifications.h"  // Base64
 #include "src/safety/crash_point.h"
+#include "src/safety/curl_library.h"
 
 namespace esim {
 namespace {
@@ -36,11 +34,13 @@ constexpr uintmax_t kMaxCaFileBytes = 16 * 1024 * 1024;
 constexpr std::chrono::milliseconds kMaxBackoff{5 * 60 * 1000};
 
 struct CurlCleanup {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+  const CurlLibrary* lib = nullptr;
+  void operator()(CURL* curl) const { lib->easy_cleanup(curl); }
 };
 using CurlPtr = std::unique_ptr<CURL, CurlCleanup>;
 struct SlistFree {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  const CurlLibrary* lib = nullptr;
+  void operator()(curl_slist* list) const { lib->slist_free_all(list); }
 };
 using SlistPtr = std::unique_ptr<curl_slist, SlistFree>;
 
@@ -48,7 +48,7 @@ Status Invalid(std::string message) { return Status(ErrorCode::kInvalidInput, st
 
 // Appends `item` to `list`; false (list unchanged) when libcurl runs out of memory.
 bool Append(SlistPtr& list, const char* item) {
-  curl_slist* head = curl_slist_append(list.get(), item);
+  curl_slist* head = list.get_deleter().lib->slist_append(list.get(), item);
   if (!head) return false;
   (void)list.release();  // `head` is the same list, grown
   list.reset(head);
@@ -150,9 +150,10 @@ Status CheckConnectTo(const std::string& entry) {
   return ok ? Status::Ok() : bad("CONNECT_HOST must be a host name or an IP address");
 }
 
-// Every certificate in PEM file `path`; kInvalidInput naming the file when it cannot be read or
-// holds none.
-Result<std::vector<X509Ptr>> LoadCaFile(const std::string& path) {
+// The text of PEM file `path`, checked to hold at least one certificate; kInvalidInput naming
+// the file when it cannot be read or holds none. libcurl reads it again as it would read a
+// CURLOPT_CAINFO file (certificates and CRLs).
+Result<std::string> LoadCaFile(const std::string& path) {
   const std::string name = "CA file " + Quote(path, 4096);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return Invalid(name + " does not exist or is not a regular file");
@@ -162,23 +163,24 @@ Result<std::vector<X509Ptr>> LoadCaFile(const std::string& path) {
   std::string pem(std::istreambuf_iterator<char>(in), {});
   if (in.bad()) return Invalid(name + " cannot be read");
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  std::vector<X509Ptr> certs;
-  while (bio) {
-    // _AUX also reads "TRUSTED CERTIFICATE" blocks, as OpenSSL's own CA file loader does.
-    X509Ptr cert(PEM_read_bio_X509_AUX(bio.get(), nullptr, nullptr, nullptr));
-    if (!cert) break;
-    certs.push_back(std::move(cert));
-  }
-  ERR_clear_error();  // the read that ends the loop always queues "no start line"
-  if (certs.empty()) return Invalid(name + " holds no PEM certificate");
-  return certs;
+  // Read the way libcurl's OpenSSL backend reads a CA blob (PEM_X509_INFO_read_bio, which also
+  // takes "TRUSTED CERTIFICATE" blocks and CRLs), so a file accepted here also works there.
+  STACK_OF(X509_INFO)* infos = bio ? PEM_X509_INFO_read_bio(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+  ERR_clear_error();
+  if (!infos) return Invalid(name + " is not a readable PEM file");
+  int certs = 0;
+  for (int i = 0; i < sk_X509_INFO_num(infos); ++i) certs += sk_X509_INFO_value(infos, i)->x509 ? 1 : 0;
+  sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  if (certs == 0) return Invalid(name + " holds no PEM certificate");
+  return pem;
 }
 
-CURLcode GlobalInit() {
-  static std::once_flag once;
-  static CURLcode result = CURLE_OK;
-  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  return result;
+// The system CA bundle libcurl would use as CURLOPT_CAINFO ("" when it has none or it cannot
+// be read: verification then only gets stricter).
+std::string LoadSystemBundle(const CurlLibrary& lib) {
+  if (!lib.default_ca_file) return "";
+  std::ifstream in(lib.default_ca_file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // What one transfer writes into: owned by the client so curl's pointers stay valid.
@@ -207,18 +209,6 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t upload_total, curl
   return 0;
 }
 
-// Adds the --ca-file certificates to this handshake's store, which libcurl fills from the system
-// bundle too (7.88 does so after this callback). A failed add can only make verification
-// stricter, so it is not an error.
-CURLcode AddCaCertificates(CURL*, void* ssl_ctx, void* user) {
-  X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx));
-  for (const X509Ptr& cert : *static_cast<const std::vector<X509Ptr>*>(user)) {
-    X509_STORE_add_cert(store, cert.get());
-  }
-  ERR_clear_error();
-  return CURLE_OK;
-}
-
 // A short reason from the server's error body ({"error": "..."} or {"message": "..."}), made
 // safe to print; "" if there is none.
 std::string ServerReason(const std::string& body) {
@@ -243,8 +233,9 @@ int64_t NowUnixMs() {
 }  // namespace
 
 struct HandleNotificationClient::Impl {
+  const CurlLibrary* lib = nullptr;
   DeliveryOptions options;
-  std::vector<X509Ptr> ca_certs;
+  std::string extra_ca_pem;  // every --ca-file, concatenated
   SlistPtr headers;
   SlistPtr connect_to;
   Exchange exchange;
@@ -252,9 +243,9 @@ struct HandleNotificationClient::Impl {
 
   // Why the failed transfer `code` failed, in a few words for people and the journal.
   std::string TransportError(CURLcode code, const std::string& url_host) const {
-    std::string detail = exchange.error[0] ? exchange.error : curl_easy_strerror(code);
+    std::string detail = exchange.error[0] ? exchange.error : lib->easy_strerror(code);
     long os_errno = 0;
-    curl_easy_getinfo(curl.get(), CURLINFO_OS_ERRNO, &os_errno);
+    lib->easy_getinfo(curl.get(), CURLINFO_OS_ERRNO, &os_errno);
     switch (code) {
       case CURLE_COULDNT_RESOLVE_HOST: {
         constexpr std::string_view kPrefix = "Could not resolve host: ";
@@ -269,7 +260,7 @@ struct HandleNotificationClient::Impl {
       case CURLE_OPERATION_TIMEDOUT: {
         // Until the TLS handshake is done the connect timeout (or the smaller total one) applies.
         curl_off_t handshake_done_us = 0;
-        curl_easy_getinfo(curl.get(), CURLINFO_APPCONNECT_TIME_T, &handshake_done_us);
+        lib->easy_getinfo(curl.get(), CURLINFO_APPCONNECT_TIME_T, &handshake_done_us);
         if (handshake_done_us == 0) {
           auto limit = std::min(options.connect_timeout, options.total_timeout);
           return "connect timeout after " + std::to_string(limit.count()) + " ms";
@@ -317,11 +308,17 @@ Result<std::unique_ptr<HandleNotificationClient>> HandleNotificationClient::Crea
 
   auto impl = std::make_unique<Impl>();
   for (const std::string& path : options.ca_files) {
-    ESIM_ASSIGN_OR_RETURN(std::vector<X509Ptr> certs, LoadCaFile(path));
-    std::move(certs.begin(), certs.end(), std::back_inserter(impl->ca_certs));
+    ESIM_ASSIGN_OR_RETURN(std::string pem, LoadCaFile(path));
+    impl->extra_ca_pem += pem + "\n";
   }
+  for (const std::string& entry : options.connect_to) ESIM_RETURN_IF_ERROR(CheckConnectTo(entry));
+
+  ESIM_ASSIGN_OR_RETURN(impl->lib, CurlLibrary::Load());
+  const CurlLibrary& lib = *impl->lib;
+  impl->headers = SlistPtr(nullptr, SlistFree{&lib});
+  impl->connect_to = SlistPtr(nullptr, SlistFree{&lib});
+  impl->curl = CurlPtr(nullptr, CurlCleanup{&lib});
   for (const std::string& entry : options.connect_to) {
-    ESIM_RETURN_IF_ERROR(CheckConnectTo(entry));
     if (!Append(impl->connect_to, entry.c_str())) return Status(ErrorCode::kInternal, "out of memory");
   }
   for (const char* header : {"Content-Type: application/json;charset=UTF-8",
@@ -330,10 +327,7 @@ Result<std::unique_ptr<HandleNotificationClient>> HandleNotificationClient::Crea
     if (!Append(impl->headers, header)) return Status(ErrorCode::kInternal, "out of memory");
   }
 
-  if (CURLcode init = GlobalInit(); init != CURLE_OK) {
-    return Status(ErrorCode::kInternal, std::string("libcurl initialisation failed: ") + curl_easy_strerror(init));
-  }
-  impl->curl.reset(curl_easy_init());
+  impl->curl.reset(lib.easy_init());
   if (!impl->curl) return Status(ErrorCode::kInternal, "libcurl could not create a transfer handle");
 
   CURL* curl = impl->curl.get();
@@ -341,19 +335,27 @@ Result<std::unique_ptr<HandleNotificationClient>> HandleNotificationClient::Crea
   const char* failed_option = "";
   auto set = [&](CURLoption option, auto value, const char* name) {
     if (failed != CURLE_OK) return;
-    failed = curl_easy_setopt(curl, option, value);
+    failed = lib.easy_setopt(curl, option, value);
     if (failed != CURLE_OK) failed_option = name;
   };
   // Verification is set explicitly rather than trusted to defaults, and never turned off.
   set(CURLOPT_SSL_VERIFYPEER, 1L, "SSL_VERIFYPEER");
   set(CURLOPT_SSL_VERIFYHOST, 2L, "SSL_VERIFYHOST");
   set(CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2), "SSLVERSION");
-  if (!impl->ca_certs.empty()) {
-    // No store cache: a cached store could replace the SSL_CTX's own one after the callback
-    // added to it, so each handshake builds its store afresh (deliveries are rare).
-    set(CURLOPT_CA_CACHE_TIMEOUT, 0L, "CA_CACHE_TIMEOUT");
-    set(CURLOPT_SSL_CTX_FUNCTION, &AddCaCertificates, "SSL_CTX_FUNCTION");
-    set(CURLOPT_SSL_CTX_DATA, static_cast<void*>(&impl->ca_certs), "SSL_CTX_DATA");
+  // The system trust store as the hashed directory (/etc/ssl/certs on Debian), not the bundle
+  // file: OpenSSL then reads only the certificates a chain needs instead of parsing all ~140
+  // of the bundle on every handshake (50 ms of CPU and 2 MB, docs/performance.md).
+  if (lib.default_ca_path) {
+    set(CURLOPT_CAINFO, static_cast<const char*>(nullptr), "CAINFO");
+    set(CURLOPT_CAPATH, lib.default_ca_path, "CAPATH");
+  } else if (!impl->extra_ca_pem.empty()) {
+    // No directory: the bundle is the system store, and CAINFO_BLOB below replaces CAINFO, so
+    // the bundle goes into the blob too.
+    impl->extra_ca_pem.insert(0, LoadSystemBundle(lib) + "\n");
+  }
+  if (!impl->extra_ca_pem.empty()) {
+    curl_blob blob{impl->extra_ca_pem.data(), impl->extra_ca_pem.size(), CURL_BLOB_COPY};
+    set(CURLOPT_CAINFO_BLOB, &blob, "CAINFO_BLOB");
   }
   set(CURLOPT_PROTOCOLS_STR, "https", "PROTOCOLS_STR");
   set(CURLOPT_REDIR_PROTOCOLS_STR, "https", "REDIR_PROTOCOLS_STR");
@@ -374,7 +376,7 @@ Result<std::unique_ptr<HandleNotificationClient>> HandleNotificationClient::Crea
   set(CURLOPT_XFERINFODATA, static_cast<void*>(&impl->exchange), "XFERINFODATA");
   if (failed != CURLE_OK) {
     return Status(ErrorCode::kInternal, std::string("libcurl refused option CURLOPT_") + failed_option + ": " +
-                                            curl_easy_strerror(failed));
+                                            lib.easy_strerror(failed));
   }
   impl->options = std::move(options);
   return std::unique_ptr<HandleNotificationClient>(new HandleNotificationClient(std::move(impl)));
@@ -397,24 +399,25 @@ DeliveryAttempt HandleNotificationClient::PostOnce(const std::string& address, B
   attempt.url = "https://" + address + std::string(kPath);
   std::string body = nlohmann::json{{"pendingNotification", Base64(pending_notification)}}.dump();
 
+  const CurlLibrary& lib = *impl_->lib;
   CURL* curl = impl_->curl.get();
   Exchange& exchange = impl_->exchange;
   exchange = Exchange{};
   // libcurl copies the URL but not POSTFIELDS: `body` outlives the transfer and the pointer is
   // cleared right after it.
-  curl_easy_setopt(curl, CURLOPT_URL, attempt.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+  lib.easy_setopt(curl, CURLOPT_URL, attempt.url.c_str());
+  lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  lib.easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
 
   auto started = std::chrono::steady_clock::now();
-  CURLcode code = curl_easy_perform(curl);
+  CURLcode code = lib.easy_perform(curl);
   attempt.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, static_cast<const char*>(nullptr));
+  lib.easy_setopt(curl, CURLOPT_POSTFIELDS, static_cast<const char*>(nullptr));
 
   long status = 0;
-  if (code == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  if (code == CURLE_OK) lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   if (code == CURLE_OK && status > 0) {
     attempt.http_status = status;
   } else if (code == CURLE_OK) {

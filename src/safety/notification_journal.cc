@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "src/safety/journal_schema.h"
+#include "src/safety/sqlite_library.h"
 
 namespace esim {
 namespace {
@@ -25,6 +26,9 @@ const sqlite3_destructor_type kTransient =
     reinterpret_cast<sqlite3_destructor_type>(static_cast<intptr_t>(-1));
 
 constexpr int kBusyTimeoutMs = 5000;
+
+// SQLite's entry points. Only reached through a NotificationJournal, whose Open() loaded them.
+const SqliteLibrary& Sql() { return *SqliteLibrary::Load().value(); }
 
 std::string ErrnoText(int err) { return std::string(std::strerror(err)); }
 
@@ -36,8 +40,8 @@ Status IoError(const std::string& path, const std::string& what) {
 // fix, what to look at.
 Status SqliteError(const std::string& path, sqlite3* db, int rc, const std::string& what) {
   std::string msg = what + ": ";
-  msg += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  msg += " (" + std::string(sqlite3_errstr(rc)) + ", code " + std::to_string(rc) + ")";
+  msg += db != nullptr ? Sql().errmsg(db) : Sql().errstr(rc);
+  msg += " (" + std::string(Sql().errstr(rc)) + ", code " + std::to_string(rc) + ")";
   switch (rc & 0xff) {
     case SQLITE_FULL: msg += "; the disk is full"; break;
     case SQLITE_READONLY:
@@ -49,7 +53,7 @@ Status SqliteError(const std::string& path, sqlite3* db, int rc, const std::stri
 }
 
 struct StmtFinalizer {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  void operator()(sqlite3_stmt* s) const { Sql().finalize(s); }
 };
 
 // A prepared statement bound to one connection; errors carry the journal path.
@@ -57,37 +61,37 @@ class Stmt {
  public:
   static Result<Stmt> Prepare(const std::string& path, sqlite3* db, std::string_view sql) {
     sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+    int rc = Sql().prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
     Stmt stmt(path, db, raw);  // owns raw even on failure
     if (rc != SQLITE_OK) return SqliteError(path, db, rc, "preparing \"" + std::string(sql) + "\"");
     return stmt;
   }
 
-  Stmt& Bind(int i, int64_t v) { Check(sqlite3_bind_int64(s_.get(), i, v)); return *this; }
+  Stmt& Bind(int i, int64_t v) { Check(Sql().bind_int64(s_.get(), i, v)); return *this; }
   Stmt& Bind(int i, const std::string& v) {
-    Check(sqlite3_bind_text64(s_.get(), i, v.data(), v.size(), kTransient, SQLITE_UTF8));
+    Check(Sql().bind_text64(s_.get(), i, v.data(), v.size(), kTransient, SQLITE_UTF8));
     return *this;
   }
   Stmt& Bind(int i, const Bytes& v) {
     // An empty vector's data() may be null, which SQLite would store as NULL, not as x''.
     static const uint8_t kEmpty = 0;
-    Check(sqlite3_bind_blob64(s_.get(), i, v.empty() ? &kEmpty : v.data(), v.size(), kTransient));
+    Check(Sql().bind_blob64(s_.get(), i, v.empty() ? &kEmpty : v.data(), v.size(), kTransient));
     return *this;
   }
   template <typename T>
   Stmt& Bind(int i, const std::optional<T>& v) {
     if (v) return Bind(i, *v);
-    Check(sqlite3_bind_null(s_.get(), i));
+    Check(Sql().bind_null(s_.get(), i));
     return *this;
   }
 
   // Steps once: true when a row is available, false when done.
   Result<bool> Step() {
     if (bind_rc_ != SQLITE_OK) return SqliteError(path_, db_, bind_rc_, "binding a value");
-    int rc = sqlite3_step(s_.get());
+    int rc = Sql().step(s_.get());
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    return SqliteError(path_, db_, rc, "running \"" + std::string(sqlite3_sql(s_.get())) + "\"");
+    return SqliteError(path_, db_, rc, "running \"" + std::string(Sql().sql(s_.get())) + "\"");
   }
   // Steps to completion, for statements that return no rows.
   Status Run() {
@@ -96,24 +100,24 @@ class Stmt {
     return Status::Ok();
   }
 
-  bool IsNull(int c) const { return sqlite3_column_type(s_.get(), c) == SQLITE_NULL; }
-  int64_t Int(int c) const { return sqlite3_column_int64(s_.get(), c); }
+  bool IsNull(int c) const { return Sql().column_type(s_.get(), c) == SQLITE_NULL; }
+  int64_t Int(int c) const { return Sql().column_int64(s_.get(), c); }
   std::optional<int64_t> OptInt(int c) const {
     return IsNull(c) ? std::nullopt : std::optional<int64_t>(Int(c));
   }
   std::string Text(int c) const {
-    const unsigned char* p = sqlite3_column_text(s_.get(), c);
+    const unsigned char* p = Sql().column_text(s_.get(), c);
     if (p == nullptr) return {};
     return std::string(reinterpret_cast<const char*>(p),
-                       static_cast<size_t>(sqlite3_column_bytes(s_.get(), c)));
+                       static_cast<size_t>(Sql().column_bytes(s_.get(), c)));
   }
   std::optional<std::string> OptText(int c) const {
     return IsNull(c) ? std::nullopt : std::optional<std::string>(Text(c));
   }
   Bytes Blob(int c) const {
-    const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(s_.get(), c));
+    const auto* p = static_cast<const uint8_t*>(Sql().column_blob(s_.get(), c));
     if (p == nullptr) return {};
-    return Bytes(p, p + sqlite3_column_bytes(s_.get(), c));
+    return Bytes(p, p + Sql().column_bytes(s_.get(), c));
   }
 
  private:
@@ -131,8 +135,8 @@ class Stmt {
 
 Status Exec(const std::string& path, sqlite3* db, const char* sql) {
   char* err = nullptr;
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
-  std::unique_ptr<char, decltype(&sqlite3_free)> owned(err, &sqlite3_free);
+  int rc = Sql().exec(db, sql, nullptr, nullptr, &err);
+  std::unique_ptr<char, decltype(Sql().free)> owned(err, Sql().free);
   if (rc == SQLITE_OK) return Status::Ok();
   return SqliteError(path, db, rc, std::string("running \"") + sql + "\"");
 }
@@ -148,7 +152,7 @@ class Transaction {
   Transaction(Transaction&& o) noexcept : path_(std::move(o.path_)), db_(std::exchange(o.db_, nullptr)) {}
   Transaction& operator=(Transaction&&) = delete;
   ~Transaction() {
-    if (db_ != nullptr) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (db_ != nullptr) Sql().exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   Status Commit() {
     Status s = Exec(path_, db_, "COMMIT");
@@ -354,7 +358,7 @@ const char* NotificationStateName(NotificationState state) {
   return "unknown";
 }
 
-void NotificationJournal::DbCloser::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+void NotificationJournal::DbCloser::operator()(sqlite3* db) const { Sql().close_v2(db); }
 
 NotificationJournal::NotificationJournal(Key, std::string path, sqlite3* db)
     : path_(std::move(path)), db_(db) {}
@@ -388,6 +392,9 @@ Result<std::string> NotificationJournal::DefaultPath() {
 
 Result<std::unique_ptr<NotificationJournal>> NotificationJournal::Open(const std::string& path) {
   if (path.empty()) return Status(ErrorCode::kInvalidInput, "notification journal path is empty");
+  if (Result<const SqliteLibrary*> sqlite = SqliteLibrary::Load(); !sqlite.ok()) {
+    return IoError(path, sqlite.status().message());
+  }
   ESIM_RETURN_IF_ERROR(MakeParentDirs(path));
   ESIM_RETURN_IF_ERROR(CreateFile(path));
   ESIM_RETURN_IF_ERROR(TightenSideFiles(path));
@@ -395,13 +402,13 @@ Result<std::unique_ptr<NotificationJournal>> NotificationJournal::Open(const std
   sqlite3* raw = nullptr;
   // No SQLITE_OPEN_CREATE: CreateFile made the file with the right mode; if it vanished since,
   // failing beats SQLite creating it with umask-derived permissions.
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
+  int rc = Sql().open_v2(path.c_str(), &raw,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
                            nullptr);
   auto journal = std::make_unique<NotificationJournal>(Key{}, path, raw);  // owns raw, even on error
   sqlite3* db = journal->db_.get();
   if (rc != SQLITE_OK) return SqliteError(path, db, rc, "cannot open");
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  Sql().busy_timeout(db, kBusyTimeoutMs);
 
   // journal_mode=WAL answers the mode in force; anything else means WAL could not be set.
   ESIM_ASSIGN_OR_RETURN(std::string mode, PragmaText(path, db, "PRAGMA journal_mode=WAL"));
@@ -436,7 +443,7 @@ Result<int64_t> NotificationJournal::BeginOperation(const OperationRecord& op) {
                             "VALUES (?1, ?2, ?3, ?4, ?5)"));
   s.Bind(1, op.started_at_ms).Bind(2, op.reader).Bind(3, op.eid).Bind(4, op.iccid).Bind(5, op.operation);
   ESIM_RETURN_IF_ERROR(s.Run());
-  int64_t id = sqlite3_last_insert_rowid(db);
+  int64_t id = Sql().last_insert_rowid(db);
   ESIM_RETURN_IF_ERROR(tx.Commit());
   return id;
 }
@@ -451,7 +458,7 @@ Status NotificationJournal::FinishOperation(int64_t id, int64_t result_code,
                                               "WHERE id = ?1 AND finished_at_ms IS NULL"));
   s.Bind(1, id).Bind(2, finished_at_ms).Bind(3, result_code).Bind(4, message);
   ESIM_RETURN_IF_ERROR(s.Run());
-  if (sqlite3_changes(db) == 0) {
+  if (Sql().changes(db) == 0) {
     return Status(ErrorCode::kInvalidInput, "the notification journal has no unfinished operation "
                                             "with id " + std::to_string(id));
   }
@@ -507,7 +514,7 @@ Result<int64_t> NotificationJournal::RecordNotification(const NotificationRecord
   s.Bind(1, n.eid).Bind(2, n.seq_number).Bind(3, n.event).Bind(4, n.iccid).Bind(5, n.address);
   s.Bind(6, n.der).Bind(7, n.read_at_ms).Bind(8, n.operation_id);
   ESIM_RETURN_IF_ERROR(s.Run());
-  int64_t id = sqlite3_last_insert_rowid(db);
+  int64_t id = Sql().last_insert_rowid(db);
   ESIM_RETURN_IF_ERROR(tx.Commit());
   return id;
 }
