@@ -9,6 +9,7 @@ namespace esim::apdu {
 namespace {
 
 constexpr uint8_t kInsGetResponse = 0xC0;
+constexpr uint16_t kSwWrongLength = 0x6700;
 
 // SW2 of 61xx / 6Cxx as a length: 00 means 256.
 uint32_t LengthFromSw2(uint8_t sw2) { return sw2 == 0 ? 256u : sw2; }
@@ -16,16 +17,35 @@ uint32_t LengthFromSw2(uint8_t sw2) { return sw2 == 0 ? 256u : sw2; }
 }  // namespace
 
 ApduTransport::ApduTransport(Reader& reader, Options options)
-    : reader_(reader), options_(options) {}
+    : reader_(reader), options_(options), extended_length_in_use_(options.extended_length) {}
 
 Result<ResponseApdu> ApduTransport::SendOne(const CommandApdu& command) {
   // Extended form only when the command needs it: MANAGE CHANNEL, SELECT and GET RESPONSE
   // stay short so cards that accept extended length for STORE DATA only are not confused.
-  const bool extended = options_.extended_length && command.NeedsExtended();
+  const bool extended = extended_length_in_use_ && command.NeedsExtended();
   ESIM_ASSIGN_OR_RETURN(Bytes encoded, command.Encode(extended));
   ++exchanges_;
-  ESIM_ASSIGN_OR_RETURN(Bytes answer, reader_.Transmit(encoded));
-  return ParseResponse(answer);
+  Result<Bytes> answer = reader_.Transmit(encoded);
+  if (!answer.ok()) {
+    if (!extended) return answer.status();
+    // Not re-sent in short form (see the header): only a hint for a reader that cannot carry
+    // extended APDUs.
+    return Status(answer.status().code(),
+                  answer.status().message() +
+                      " (the command was an extended-length APDU; if this reader cannot carry "
+                      "them, run with --apdu-length short)");
+  }
+  ESIM_ASSIGN_OR_RETURN(ResponseApdu response, ParseResponse(*answer));
+  if (extended && response.sw == kSwWrongLength) {
+    extended_length_in_use_ = false;
+    fell_back_to_short_ = true;
+    if (fallback_note_) {
+      fallback_note_(
+          "the card refused an extended-length APDU (6700, not executed); short APDUs from now "
+          "on");
+    }
+  }
+  return response;
 }
 
 Result<ResponseApdu> ApduTransport::SendWithLeRetry(const CommandApdu& command) {

@@ -5,10 +5,25 @@
 // because one modem repeats 6100 forever: by rounds, and sooner by rounds without data); a 6Cxx answer (wrong Le) makes the transport
 // re-send the same command once with Le = xx. 91xx is passed through as a success. The
 // transport counts every APDU it hands to the reader so callers can report the cost of an
-// operation. Not thread-safe: one transport per reader, used by one thread.
+// operation.
+//
+// Extended length: with TransportOptions::extended_length a command that needs it (data over
+// 255 bytes, Le over 256) goes out in extended form; everything else stays short. A card that
+// answers 6700 (wrong length) to an extended-form command did not execute it (67xx is an
+// ISO 7816-4 checking error), and is taken at its word: from then on the transport sends only
+// short APDUs (latched for the session) and the 6700 goes back to the caller, who re-sends the
+// command in short form if it can (StoreDataChannel re-plans its chain). The transport itself
+// never sends a command twice after a refusal. A reader that fails the transmit of an extended
+// APDU is NOT taken as a refusal: the error (e.g. SCARD_E_NOT_TRANSACTED) is also what a card
+// pulled in the middle of a command gives, so the card may have executed it.
+//
+// Not thread-safe: one transport per reader, used by one thread.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
 
 #include "apdu/command_apdu.h"
 #include "apdu/response_apdu.h"
@@ -49,8 +64,19 @@ class ApduTransport {
 
   // APDUs handed to the reader so far (GET RESPONSE and 6Cxx re-sends included).
   uint64_t exchanges() const { return exchanges_; }
-  // The options in force.
+  // `note` is called once, with a one-line explanation, when a 6700 answer to an
+  // extended-form command makes the transport fall back to short APDUs (the -v log prints it).
+  void set_fallback_note(std::function<void(const std::string&)> note) {
+    fallback_note_ = std::move(note);
+  }
+  // The options in force (extended_length as configured, even after a fallback).
   const Options& options() const { return options_; }
+  // True while commands that need it are sent in extended form: options().extended_length
+  // and no fallback yet.
+  bool extended_length_in_use() const { return extended_length_in_use_; }
+  // True once the card refused an extended-form command with 6700 and the transport switched
+  // to short APDUs for the rest of its life.
+  bool fell_back_to_short() const { return fell_back_to_short_; }
   // The reader below.
   Reader& reader() { return reader_; }
 
@@ -61,6 +87,9 @@ class ApduTransport {
   Reader& reader_;
   Options options_;
   uint64_t exchanges_ = 0;
+  bool extended_length_in_use_;
+  bool fell_back_to_short_ = false;
+  std::function<void(const std::string&)> fallback_note_;
 };
 
 }  // namespace esim::apdu

@@ -17,6 +17,7 @@ constexpr uint8_t kInsStoreData = 0xE2;
 constexpr uint8_t kP1MoreBlocks = 0x11;
 constexpr uint8_t kP1LastBlock = 0x91;
 constexpr uint16_t kSwNotFound = 0x6A82;
+constexpr uint16_t kSwWrongLength = 0x6700;
 constexpr size_t kMaxBlocks = 256;  // P2 is one byte
 
 std::string DescribeAid(ByteView aid) {
@@ -79,7 +80,9 @@ Status StoreDataChannel::Select(ByteView aid) {
 
 Result<std::vector<CommandApdu>> StoreDataChannel::Plan(ByteView es10_request) const {
   if (es10_request.empty()) return Status(ErrorCode::kInvalidInput, "empty ES10 request");
-  const size_t block = options_.block_size;
+  // After a fallback to short APDUs the configured (extended) block size no longer fits.
+  const bool extended = transport_.extended_length_in_use();
+  const size_t block = extended ? options_.block_size : std::min(options_.block_size, kMaxShortData);
   const size_t blocks = (es10_request.size() + block - 1) / block;
   if (blocks > kMaxBlocks) {
     return Status(ErrorCode::kInvalidInput,
@@ -87,7 +90,7 @@ Result<std::vector<CommandApdu>> StoreDataChannel::Plan(ByteView es10_request) c
                       " bytes needs more than 256 STORE DATA blocks of " + std::to_string(block));
   }
   // Le is always present: some modems return no data without it (facts sheet 6.4).
-  const uint32_t le = transport_.options().extended_length ? kMaxExtendedLe : kMaxShortLe;
+  const uint32_t le = extended ? kMaxExtendedLe : kMaxShortLe;
   const uint8_t cla = ClaForChannel(kClaGlobalPlatform, channel_);
   std::vector<CommandApdu> commands;
   commands.reserve(blocks);
@@ -108,8 +111,19 @@ Result<Bytes> StoreDataChannel::Send(ByteView es10_request) {
   last_status_word_ = 0;
   ResponseApdu response;
   for (size_t i = 0; i < commands.size(); ++i) {
+    const bool sent_extended = transport_.extended_length_in_use() && commands[i].NeedsExtended();
     ESIM_ASSIGN_OR_RETURN(response, transport_.Transceive(commands[i]));
     last_status_word_ = response.sw;
+    if (i == 0 && sent_extended && response.sw == kSwWrongLength &&
+        !transport_.extended_length_in_use()) {
+      // The card refused the first block in extended form and executed nothing (6700 is a
+      // checking error; no chain was started): the transport now sends short APDUs, so the
+      // request is planned again in short blocks and sent from block 0. Only block 0 may be
+      // re-sent: after an accepted block the card holds part of the chain.
+      ESIM_ASSIGN_OR_RETURN(commands, Plan(es10_request));
+      ESIM_ASSIGN_OR_RETURN(response, transport_.Transceive(commands[0]));
+      last_status_word_ = response.sw;
+    }
     if (!response.IsSuccess()) {
       return UnexpectedStatus(response.sw, "STORE DATA block " + std::to_string(i + 1) +
                                                " of " + std::to_string(commands.size()));

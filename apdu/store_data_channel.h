@@ -7,7 +7,15 @@
 // complete answer of the last block is returned; GET RESPONSE and 6Cxx are handled by the
 // ApduTransport below. Which AID is really the ISD-R is decided one layer up (the ES10
 // client confirms it with an ES10 answer); Select only reports 6A82 as kNotEuicc so the
-// caller can try the next AID. Not thread-safe: one user at a time.
+// caller can try the next AID.
+//
+// Extended length: while the transport sends extended APDUs, every block carries Le 65536
+// (0000) and blocks may be up to 65535 bytes, so a request is usually one block. If the card
+// refuses the FIRST block with 6700 (the transport then falls back to short APDUs for good),
+// nothing was executed and the whole chain is planned again in short form and sent from
+// block 0; a refusal of a later block is an error, never silently re-sent.
+//
+// Not thread-safe: one user at a time.
 #pragma once
 
 #include <cstddef>
@@ -24,7 +32,8 @@ namespace esim::apdu {
 // Channel knobs. Declared outside StoreDataChannel so it can be a default argument.
 struct StoreDataOptions {
   // Data bytes per STORE DATA block: 1..255 short (lpac uses 120, OpenEUICC 63), up to
-  // 65535 when the transport allows extended length.
+  // 65535 when the transport allows extended length. While the transport sends short APDUs
+  // (after a fallback) a larger block size is cut to 255.
   size_t block_size = 255;
   // Open a logical channel for the ISD-R instead of using the basic channel.
   bool logical_channel = false;
@@ -58,11 +67,13 @@ class StoreDataChannel {
   Status Select(ByteView aid);
   // Sends one ES10 request as chained STORE DATA blocks and returns the answer data of the
   // last block. A non-success SW on any block gives kCardStatus naming the block and the
-  // SW (e.g. 6A88 after the card ended an install). kInvalidInput for an empty request or
-  // one needing more than 256 blocks.
+  // SW (e.g. 6A88 after the card ended an install), except 6700 to an extended-form first
+  // block, which re-sends the request in short form (see above). kInvalidInput for an empty
+  // request or one needing more than 256 blocks.
   Result<Bytes> Send(ByteView es10_request);
-  // The STORE DATA commands Send(es10_request) would transmit, in order; sends nothing
-  // (--dry-run shows them). Same errors as Send for a bad request.
+  // The STORE DATA commands Send(es10_request) would transmit now (in extended or short
+  // form, as the transport stands), in order; sends nothing (--dry-run shows them). Same
+  // errors as Send for a bad request.
   Result<std::vector<CommandApdu>> Plan(ByteView es10_request) const;
   // Closes the logical channel opened by Open (no-op on the basic channel or when already
   // closed). The channel is unusable afterwards either way.

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 
+#include "readers/atr.h"
 #include "readers/pcsc_error.h"
 
 namespace esim {
@@ -211,40 +212,6 @@ Result<std::string> ResolveReaderName(const std::string& spec,
                     " readers; give more of the name or the index (" + Listing(readers) + ")");
 }
 
-bool AtrAnnouncesExtendedLength(ByteView atr) {
-  // ATR: TS T0 {TAi TBi TCi TDi}... historical bytes [TCK]. T0 and each TDi say which
-  // interface bytes follow in their high nibble; T0's low nibble is the historical count.
-  if (atr.size() < 2) return false;
-  const size_t historical = atr[1] & 0x0F;
-  uint8_t indicator = static_cast<uint8_t>(atr[1] >> 4);
-  size_t i = 2;
-  for (;;) {
-    i += static_cast<size_t>((indicator & 1) + ((indicator >> 1) & 1) + ((indicator >> 2) & 1));
-    if (!(indicator & 8)) break;
-    if (i >= atr.size()) return false;
-    indicator = static_cast<uint8_t>(atr[i] >> 4);
-    ++i;
-  }
-  if (historical == 0 || i + historical > atr.size()) return false;
-  ByteView hist = atr.subspan(i, historical);
-  // Category 0x80: compact-TLV objects to the end. 0x00: compact-TLV, then 3 status bytes.
-  size_t end = hist.size();
-  if (hist[0] == 0x00) {
-    if (end < 4) return false;
-    end -= 3;
-  } else if (hist[0] != 0x80) {
-    return false;
-  }
-  for (size_t j = 1; j < end;) {
-    const uint8_t tag = static_cast<uint8_t>(hist[j] >> 4);
-    const size_t len = hist[j] & 0x0F;
-    if (j + 1 + len > end) return false;
-    if (tag == 7 && len >= 3) return (hist[j + 3] & 0x40) != 0;
-    j += 1 + len;
-  }
-  return false;
-}
-
 // ---------------------------------------------------------------------------------------------
 // PcscReader
 
@@ -325,7 +292,11 @@ Status PcscReader::Reconnect(bool reset) {
   return RefreshAtr();
 }
 
-bool PcscReader::SupportsExtendedLength() const { return AtrAnnouncesExtendedLength(atr_); }
+bool PcscReader::SupportsExtendedLength() const {
+  // Over T=0 an extended-length command has to be carried by ENVELOPE commands, which esimctl
+  // does not do: the negotiated protocol must be T=1, and the card must announce extended Lc/Le.
+  return protocol_ == SCARD_PROTOCOL_T1 && AtrAnnouncesExtendedLength(atr_);
+}
 
 Status PcscReader::RefreshAtr() {
   char name[MAX_READERNAME];

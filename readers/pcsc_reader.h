@@ -82,10 +82,6 @@ Result<std::string> ResolveReaderName(const std::string& spec,
                                       const std::vector<std::string>& readers,
                                       const std::vector<bool>& card_present);
 
-// True if the ATR's historical bytes announce extended Lc/Le (ISO 7816-4 card capabilities,
-// compact-TLV tag 7, third software function byte, bit 7).
-bool AtrAnnouncesExtendedLength(ByteView atr);
-
 class PcscReader : public Reader {
  public:
   enum class ShareMode {
@@ -122,6 +118,7 @@ class PcscReader : public Reader {
   Bytes Atr() const override { return atr_; }
   std::string Name() const override { return name_; }
   Status Reconnect(bool reset) override;
+  // True when the negotiated protocol is T=1 and the ATR announces extended Lc/Le.
   bool SupportsExtendedLength() const override;
 
   // The active protocol: SCARD_PROTOCOL_T0 or SCARD_PROTOCOL_T1.

@@ -125,4 +125,12 @@ Result<Bytes> ReplayReader::Transmit(ByteView command) {
 
 Status ReplayReader::Reconnect(bool /*reset*/) { return Status::Ok(); }
 
+bool ReplayReader::SupportsExtendedLength() const {
+  // After the header, a short APDU has a non-zero Lc or is exactly 5 bytes (Le only); an
+  // extended one starts its length fields with a 00 byte.
+  return std::any_of(exchanges_.begin(), exchanges_.end(), [](const Exchange& e) {
+    return e.command.size() > 5 && e.command[4] == 0x00;
+  });
+}
+
 }  // namespace esim

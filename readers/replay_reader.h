@@ -47,6 +47,9 @@ class ReplayReader : public Reader {
   std::string Name() const override { return "replay:" + name_; }
   // Does nothing: the trace carries the card state that followed the original reconnect.
   Status Reconnect(bool reset) override;
+  // True if the trace holds an extended-length C-APDU: the recorded session used extended
+  // length (offered by its reader, or forced), so the replay must too to match byte for byte.
+  bool SupportsExtendedLength() const override;
 
   // Exchanges not yet replayed.
   size_t remaining() const { return exchanges_.size() - next_; }

@@ -1,5 +1,7 @@
 #include "readers/virtual_reader.h"
 
+#include "readers/atr.h"
+
 namespace esim {
 
 VirtualReader::VirtualReader(std::string state_path, std::unique_ptr<vcard::VirtualEuicc> card)
@@ -21,6 +23,10 @@ Result<Bytes> VirtualReader::Transmit(ByteView command) {
 }
 
 Bytes VirtualReader::Atr() const { return card_->Atr(); }
+
+bool VirtualReader::SupportsExtendedLength() const {
+  return AtrOffersExtendedLength(card_->Atr());
+}
 
 std::string VirtualReader::Name() const { return "virtual:" + state_path_; }
 

@@ -27,7 +27,9 @@ class VirtualReader : public Reader {
   std::string Name() const override;
   // Resets the card's volatile state when `reset`; otherwise nothing to do.
   Status Reconnect(bool reset) override;
-  bool SupportsExtendedLength() const override { return true; }
+  // Answered from the card's ATR as a PC/SC stack would: T=1 offered (the protocol a reader
+  // would then negotiate) and extended Lc/Le announced (AtrOffersExtendedLength).
+  bool SupportsExtendedLength() const override;
 
   // The card itself, for tests that want to look past the Reader interface.
   vcard::VirtualEuicc& card() { return *card_; }

@@ -16,6 +16,20 @@ namespace {
 constexpr uint8_t kAtr[] = {0x3B, 0x9F, 0x96, 0x80, 0x1F, 0xC7, 0x80, 0x31, 0xE0, 0x73, 0xFE,
                             0x21, 0x1B, 0x63, 0x3A, 0x20, 0x4E, 0x83, 0x00, 0x90, 0x00, 0x93};
 
+// The ATR of Options::extended_length: as kAtr, but TD1 81 offers T=1 (and only T=1, so a
+// PC/SC stack cannot settle on T=0) and the card capabilities (73 FE 21 xx) have bit 7 of
+// their third byte set: 5B, extended Lc and Le. The TCK is computed, not written by hand.
+Bytes ExtendedLengthAtr() {
+  Bytes atr(std::begin(kAtr), std::end(kAtr) - 1);
+  atr[3] = 0x81;   // TD1: TD2 follows, T=1
+  atr[12] = 0x5B;  // card capabilities, third software function byte: + extended Lc/Le
+  // TCK: the XOR of T0 up to and including TCK is 0 (ISO 7816-3; mandatory once T=1 is offered).
+  uint8_t tck = 0;
+  for (size_t i = 1; i < atr.size(); ++i) tck = static_cast<uint8_t>(tck ^ atr[i]);
+  atr.push_back(tck);
+  return atr;
+}
+
 // REFRESH (qualifier 06: eUICC profile state change), fetched after a 91xx.
 constexpr uint8_t kRefreshCommand[] = {0xD0, 0x09, 0x81, 0x03, 0x01, 0x01, 0x06, 0x82, 0x02, 0x81, 0x82};
 
@@ -76,7 +90,10 @@ class Card final : public VirtualEuicc {
     Reset();
   }
 
-  Bytes Atr() const override { return Bytes(std::begin(kAtr), std::end(kAtr)); }
+  Bytes Atr() const override {
+    if (options_.extended_length || options_.reject_extended) return ExtendedLengthAtr();
+    return Bytes(std::begin(kAtr), std::end(kAtr));
+  }
 
   void Reset() override {
     for (Channel& ch : channels_) ch = Channel{};
@@ -88,6 +105,9 @@ class Card final : public VirtualEuicc {
     if (options_.latency_ms) std::this_thread::sleep_for(std::chrono::milliseconds(options_.latency_ms));
     auto apdu = ParseApdu(command);
     if (!apdu) return Sw(0x6700);
+    // The lying card: refused before anything else looks at the command, so it is never
+    // executed (no chain started, no pending answer dropped, no ES10 command counted).
+    if (apdu->extended && options_.reject_extended) return Sw(0x6700);
     return Dispatch(*apdu);
   }
 

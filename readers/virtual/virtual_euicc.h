@@ -26,6 +26,13 @@ class VirtualEuicc {
     // at most 256 bytes per answer even for an extended Le; a GET RESPONSE whose Le exceeds
     // what is left gets 6Cxx. Off: answers of up to Le bytes (65536 with an extended Le) at once.
     bool short_apdu_only = false;
+    // The ATR offers T=1 (only) and announces extended Lc/Le in its card capabilities, so a
+    // PC/SC stack negotiates T=1 and esimctl sends extended-length APDUs. Extended APDUs are
+    // accepted whatever the ATR says; answers come at once up to Le unless short_apdu_only.
+    bool extended_length = false;
+    // A card that lies in its ATR: the ATR is the extended_length one, but every
+    // extended-form C-APDU is answered 6700 (wrong length) without being executed.
+    bool reject_extended = false;
     std::optional<Bytes> isdr_aid;       // overrides the state file's ISD-R AID
     bool not_euicc = false;              // a plain smart card: every SELECT by AID gets 6A82
     bool persist = true;                 // write state changes back to the state file (atomically)
@@ -67,7 +74,8 @@ class VirtualEuicc {
   static Result<std::unique_ptr<VirtualEuicc>> Load(const std::string& state_path, Options options);
 
   virtual ~VirtualEuicc() = default;
-  // The card's ATR.
+  // The card's ATR: T=0 without extended length by default; T=1 with the extended Lc/Le
+  // capability under Options::extended_length or reject_extended.
   virtual Bytes Atr() const = 0;
   // Power-on / reset: closes logical channels and forgets selections (volatile state).
   virtual void Reset() = 0;

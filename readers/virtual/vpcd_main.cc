@@ -1,6 +1,7 @@
 // esimctl-vcard: the virtual eUICC as a card in a real pcscd, through the vpcd reader driver.
 //
 //   esimctl-vcard --state FILE [--port N] [--host H] [--latency-ms N] [--short-apdu]
+//                 [--extended-length] [--reject-extended]
 //                 [--isdr-aid HEX] [--not-euicc] [--exit-after N]
 //                 [--drop-response-after-enable] [--drop-reconnect-ms N] [--sw-6a88-once]
 //                 [--sw-6a88-at N] [--select-61xx] [--endless-61xx] [--wrong-le-once] [--remove-card-after N] [-v]
@@ -32,6 +33,10 @@
 //   --select-61xx   SELECT of the ISD-R answers 61xx (the FCI waits for GET RESPONSE).
 //   --endless-61xx  every ES10 command is answered 6100 without data and not executed, and
 //       every GET RESPONSE after it 6100 again, for ever (a modem seen in the field).
+//   --extended-length  the ATR offers T=1 and announces extended Lc/Le (pcscd negotiates
+//       T=1); answers of up to Le bytes come at once (65536 with an extended Le).
+//   --reject-extended  the ATR of --extended-length, but every extended-form APDU is answered
+//       6700 (wrong length) without being executed: a card that lies in its ATR.
 // Exit: 0 normal end, 1 runtime error, 2 usage, 3 bad state file, 4 state file unreadable.
 
 #include <atomic>
@@ -103,6 +108,8 @@ int main(int argc, char** argv) {
   bool select_61xx = false;
   bool endless_61xx = false;
   bool wrong_le_once = false;
+  bool extended_length = false;
+  bool reject_extended = false;
   uint64_t exit_after = 0;
   bool verbose = false;
   app.add_option("--state", state_path, "JSON state file of the virtual eUICC")->required();
@@ -136,6 +143,11 @@ int main(int argc, char** argv) {
                "6100, for ever");
   app.add_flag("--wrong-le-once", wrong_le_once,
                "once, announce 16 bytes too many in a 61xx; the GET RESPONSE for them gets 6Cxx");
+  app.add_flag("--extended-length", extended_length,
+               "ATR offers T=1 and announces extended Lc/Le; answers up to Le bytes at once");
+  app.add_flag("--reject-extended", reject_extended,
+               "ATR announces extended length, but every extended APDU is answered 6700 "
+               "without being executed");
   app.add_option("--remove-card-after", link.remove_card_after,
                  "after answering N APDUs the card leaves the reader and comes back after "
                  "--drop-reconnect-ms (once); 0 = never");
@@ -157,6 +169,8 @@ int main(int argc, char** argv) {
   card_options.select_61xx = select_61xx;
   card_options.endless_61xx = endless_61xx;
   card_options.wrong_le_once = wrong_le_once;
+  card_options.extended_length = extended_length;
+  card_options.reject_extended = reject_extended;
   if (!isdr_aid_hex.empty()) {
     auto aid = esim::FromHex(isdr_aid_hex);
     if (!aid.ok()) {

@@ -23,6 +23,7 @@ Result<std::unique_ptr<CardSession>> CliContext::OpenSession() const {
   options.apdu_log = verbose ? &std::cerr : nullptr;
   options.shared = shared;
   options.block_size = block_size;
+  options.apdu_length = apdu_length;
   return CardSession::Open(options);
 }
 
@@ -78,8 +79,22 @@ int RunCli(int argc, char** argv) {
   app.add_flag("-v,--verbose", context.verbose, "log APDUs on stderr");
   app.add_flag("--shared", context.shared,
                "share the reader with other programs (work on a logical channel)");
-  app.add_option("--block-size", context.block_size, "STORE DATA block size (1-255)")
-      ->check(CLI::Range(1, 255));
+  app.add_option_function<size_t>(
+         "--block-size", [&context](size_t size) { context.block_size = size; },
+         "STORE DATA block size, 1-65535 (default: a whole request with extended-length APDUs, "
+         "else 255; short APDUs cut it to 255)")
+      ->check(CLI::Range(1, 65535));
+  // IsMember turns any other word into a usage error before the function runs.
+  app.add_option_function<std::string>(
+         "--apdu-length",
+         [&context](const std::string& mode) {
+           context.apdu_length = mode == "short"      ? ApduLength::kShort
+                                 : mode == "extended" ? ApduLength::kExtended
+                                                      : ApduLength::kAuto;
+         },
+         "auto: extended-length APDUs when reader and card announce them (default); "
+         "short: never; extended: always (cards that support them without saying so)")
+      ->check(CLI::IsMember({"auto", "short", "extended"}));
   app.add_option("--journal", context.journal_path,
                  "notification journal (default $XDG_STATE_HOME/esimctl/journal.db)");
   app.add_option("--ca-file", context.delivery.ca_files,

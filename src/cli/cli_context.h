@@ -28,7 +28,8 @@ struct CliContext {
   bool json = false;
   bool verbose = false;
   bool shared = false;
-  size_t block_size = 255;
+  std::optional<size_t> block_size;            // --block-size; default: see SessionOptions
+  ApduLength apdu_length = ApduLength::kAuto;  // --apdu-length auto|short|extended
   std::string journal_path;    // --journal; empty = NotificationJournal::DefaultPath()
   DeliveryOptions delivery;    // --ca-file, --connect-to, --notify-timeout, --notify-attempts
 

@@ -5,6 +5,8 @@
 // without disturbing anyone: a SHARED connection, the ISD-R selected on a logical channel
 // (MANAGE CHANNEL open/close around SELECT + GetEID), and SCARD_LEAVE_CARD on disconnect (no
 // reset). A reader held exclusively is never connected to: it is "in use by another program".
+// The same connection tells the negotiated protocol and whether the reader and card offer
+// extended-length APDUs (T=1 and the ATR's extended Lc/Le capability): the APDU column.
 #include <string>
 
 #include "common/bytes.h"
@@ -20,6 +22,8 @@ struct CardIdentity {
   bool checked = false;  // we connected and asked
   bool busy = false;     // another program took the reader exclusively meanwhile
   std::string eid;       // empty: not an eUICC, or its EID could not be read
+  std::string protocol;  // "T=0" / "T=1" as negotiated on our connection; empty: not connected
+  bool extended_length = false;  // PcscReader::SupportsExtendedLength on our connection
 };
 
 bool WorthAsking(const PcscReaderStatus& r) {
@@ -39,7 +43,10 @@ CardIdentity Identify(PcscContext& pcsc, const std::string& name, const CliConte
     return id;
   }
   id.checked = true;
+  id.protocol = (*reader)->protocol() == SCARD_PROTOCOL_T1 ? "T=1" : "T=0";
+  id.extended_length = (*reader)->SupportsExtendedLength();
   SessionOptions options;
+  options.apdu_length = context.apdu_length;
   options.shared = true;  // logical channel: the basic channel may be someone else's
   if (!context.aid_hex.empty()) {
     auto aid = FromHex(context.aid_hex);
@@ -59,6 +66,12 @@ std::string CardColumn(const PcscReaderStatus& r, const CardIdentity& id) {
   if (r.mute) return "mute card";
   if (!id.eid.empty()) return "eUICC";
   return "card";
+}
+
+// "extended T=1", "short T=0": what esimctl would send by default, over which protocol.
+std::string ApduColumn(const CardIdentity& id) {
+  if (id.protocol.empty()) return "-";
+  return (id.extended_length ? "extended " : "short ") + id.protocol;
 }
 
 std::string UseColumn(const PcscReaderStatus& r, const CardIdentity& id) {
@@ -94,6 +107,11 @@ void RegisterReadersCommand(CLI::App& app, CliContext& context) {
           // euicc: true/false once asked; absent when the card could not be asked.
           if (ids[i].checked) entry["euicc"] = !ids[i].eid.empty();
           if (!ids[i].eid.empty()) entry["eid"] = ids[i].eid;
+          // Only known on our own connection: absent when the card could not be asked.
+          if (!ids[i].protocol.empty()) {
+            entry["protocol"] = ids[i].protocol;
+            entry["extendedLength"] = ids[i].extended_length;
+          }
           list.push_back(entry);
         }
         out.Json({{"readers", list}});
@@ -107,10 +125,10 @@ void RegisterReadersCommand(CLI::App& app, CliContext& context) {
       for (size_t i = 0; i < all->size(); ++i) {
         const PcscReaderStatus& r = (*all)[i];
         rows.push_back({std::to_string(i), r.name, CardColumn(r, ids[i]), UseColumn(r, ids[i]),
-                        ids[i].eid.empty() ? "-" : ids[i].eid,
+                        ids[i].eid.empty() ? "-" : ids[i].eid, ApduColumn(ids[i]),
                         r.atr.empty() ? "-" : ToHex(r.atr)});
       }
-      out.Text(RenderTable({"#", "READER", "CARD", "STATUS", "EID", "ATR"}, rows));
+      out.Text(RenderTable({"#", "READER", "CARD", "STATUS", "EID", "APDU", "ATR"}, rows));
       return 0;
     };
   });

@@ -1,5 +1,6 @@
 #include "src/session/card_session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -39,6 +40,15 @@ Result<std::unique_ptr<Reader>> Decorate(std::unique_ptr<Reader> reader,
   return reader;
 }
 
+bool UseExtendedLength(ApduLength mode, const Reader& reader) {
+  switch (mode) {
+    case ApduLength::kShort: return false;
+    case ApduLength::kExtended: return true;
+    case ApduLength::kAuto: break;
+  }
+  return reader.SupportsExtendedLength();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Reader>> OpenReader(const std::string& spec, bool shared) {
@@ -67,9 +77,20 @@ Result<std::unique_ptr<CardSession>> CardSession::OnReader(std::unique_ptr<Reade
   ESIM_ASSIGN_OR_RETURN(session->reader_, Decorate(std::move(reader), options));
 
   apdu::TransportOptions transport_options;
+  transport_options.extended_length = UseExtendedLength(options.apdu_length, *session->reader_);
   session->transport_ = std::make_unique<apdu::ApduTransport>(*session->reader_, transport_options);
+  if (options.apdu_log != nullptr) {
+    // Lands right after the refused exchange in the -v log, as a comment line.
+    std::ostream* log = options.apdu_log;
+    session->transport_->set_fallback_note(
+        [log](const std::string& note) { *log << "# " << note << '\n'; });
+  }
 
-  session->channel_options_.block_size = options.block_size;
+  // With extended length a whole ES10 request fits one block; a user's block size over 255
+  // is cut to what short APDUs carry (StoreDataChannel cuts it again after a fallback).
+  const size_t max_block =
+      transport_options.extended_length ? apdu::kMaxExtendedData : apdu::kMaxShortData;
+  session->channel_options_.block_size = std::min(options.block_size.value_or(max_block), max_block);
   // Holding the reader exclusively, the basic channel is ours alone and saves the
   // MANAGE CHANNEL open/close pair; shared, another program may use channel 0.
   session->channel_options_.logical_channel = options.shared;

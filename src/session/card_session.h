@@ -5,7 +5,14 @@
 // the STORE DATA channel (basic channel when the reader is held exclusively,
 // a logical channel when shared), selects the ISD-R, and hands out an
 // Es10Client. Nothing is repeated per command: one session, one connection,
-// one channel. Closing the channel happens in the destructor. Not thread-safe.
+// one channel. Closing the channel happens in the destructor.
+//
+// APDU length: the session decides once, at Open, whether the transport may send
+// extended-length APDUs (SessionOptions::apdu_length: auto asks the reader, which says yes
+// only for T=1 with the extended Lc/Le capability in the ATR). With extended length in force
+// the default STORE DATA block is 65535 bytes, so an ES10 request is one APDU and most
+// answers come whole; a card that refuses that with 6700 makes the transport fall back to
+// short APDUs for the rest of the session (apdu/apdu_transport.h). Not thread-safe.
 #pragma once
 
 #include <memory>
@@ -23,13 +30,24 @@
 
 namespace esim {
 
+// --apdu-length: whether extended-length APDUs are used.
+enum class ApduLength {
+  kAuto,      // when the reader says the reader and card support them (default)
+  kShort,     // never
+  kExtended,  // always, even if the ATR does not announce them (for cards that do not say)
+};
+
 struct SessionOptions {
   std::string reader;                 // --reader; empty = the only reader holding a card
   std::optional<Bytes> aid;           // --aid: the ISD-R AID; default: the known AID list
   std::string trace_path;             // --trace FILE; empty = none
   std::ostream* apdu_log = nullptr;   // -v: APDU log (stderr), null = none
   bool shared = false;                // --shared: share the reader, work on a logical channel
-  size_t block_size = 255;            // STORE DATA block size
+  // --block-size: STORE DATA data bytes per block. Default: 65535 while extended length is
+  // in force (a whole request in one block), else 255. A value over 255 applies only while
+  // extended length is in force; short APDUs cut it to 255.
+  std::optional<size_t> block_size;
+  ApduLength apdu_length = ApduLength::kAuto;  // --apdu-length
 };
 
 class CardSession {
@@ -56,6 +74,11 @@ class CardSession {
   Status Reestablish(uint32_t timeout_ms);
   // APDU exchanges so far (commands sent to the reader, GET RESPONSE included).
   uint64_t exchanges() const { return transport_->exchanges(); }
+  // True while ES10 requests go out as extended-length APDUs (chosen at Open, not refused).
+  bool extended_length_in_use() const { return transport_->extended_length_in_use(); }
+  // True once the card refused an extended-length APDU (6700) and the session switched to
+  // short APDUs.
+  bool fell_back_to_short() const { return transport_->fell_back_to_short(); }
 
  private:
   // Lets Open() use make_unique while nobody else can build an unopened session.

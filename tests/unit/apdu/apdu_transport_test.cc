@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "tests/unit/apdu/scripted_reader.h"
 
@@ -239,6 +240,93 @@ TEST(ApduTransportTest, ExtendedLengthOnlyWhenNeeded) {
   ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
   EXPECT_TRUE(transport.Transceive({0x80, 0xE2, 0x91, 0x00, Bytes(300, 0x5A), 65536}).ok());
   EXPECT_TRUE(transport.Transceive({0x00, 0x70, 0x00, 0x00, {}, 1}).ok());
+}
+
+// --- Extended length refused by the card (6700): fallback to short APDUs ---------------------
+
+// STORE DATA with 300 bytes of data and Le 65536: needs the extended form.
+const CommandApdu kLongStoreData{0x80, 0xE2, 0x91, 0x00, Bytes(300, 0x5A), 65536};
+
+TEST(ApduTransportTest, ExtendedCommandAnswered6700FallsBackForGood) {
+  ScriptedReader card;
+  card.Expect("80E2910000012C" + Repeat("5A", 300) + "0000", "6700");
+  std::vector<std::string> notes;
+  ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
+  transport.set_fallback_note([&notes](const std::string& note) { notes.push_back(note); });
+  ASSERT_TRUE(transport.extended_length_in_use());
+  ASSERT_FALSE(transport.fell_back_to_short());
+  // The 6700 is returned to the caller (who decides whether to re-send), not re-sent here.
+  Result<ResponseApdu> r = transport.Transceive(kLongStoreData);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->sw, 0x6700);
+  EXPECT_EQ(card.transmits(), 1u);
+  EXPECT_FALSE(transport.extended_length_in_use());
+  EXPECT_TRUE(transport.fell_back_to_short());
+  EXPECT_TRUE(transport.options().extended_length);  // configured, not in use
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("6700"), std::string::npos);
+  // Latched: a command that needs the extended form is no longer encodable, and not sent...
+  EXPECT_EQ(transport.Transceive(kLongStoreData).status().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(card.transmits(), 1u);
+  // ...and one that fits short form goes out short, as it would have anyway.
+  card.Expect(kStoreDataHex, "9000");
+  EXPECT_TRUE(transport.Transceive(kStoreData).ok());
+  EXPECT_EQ(notes.size(), 1u);
+}
+
+TEST(ApduTransportTest, SixtySevenToAShortCommandIsReturnedAsIs) {
+  ScriptedReader card;
+  card.Expect(kStoreDataHex, "6700").Expect(kStoreDataHex, "6700");
+  // With extended length allowed: the command fitted short form, so 6700 is about the
+  // command itself, not about extended length.
+  ApduTransport extended(card, {.max_get_response_rounds = 64, .extended_length = true});
+  Result<ResponseApdu> r = extended.Transceive(kStoreData);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sw, 0x6700);
+  EXPECT_TRUE(extended.extended_length_in_use());
+  EXPECT_FALSE(extended.fell_back_to_short());
+  // Without extended length: nothing to fall back from.
+  ApduTransport plain(card);
+  r = plain.Transceive(kStoreData);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sw, 0x6700);
+  EXPECT_FALSE(plain.fell_back_to_short());
+  EXPECT_EQ(card.transmits(), 2u);
+}
+
+TEST(ApduTransportTest, OtherRefusalsOfAnExtendedCommandDoNotFallBack) {
+  ScriptedReader card;
+  card.Expect("80E2910000012C" + Repeat("5A", 300) + "0000", "6A80");
+  ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
+  Result<ResponseApdu> r = transport.Transceive(kLongStoreData);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sw, 0x6A80);
+  EXPECT_TRUE(transport.extended_length_in_use());
+  EXPECT_FALSE(transport.fell_back_to_short());
+}
+
+TEST(ApduTransportTest, ReaderFailureOnAnExtendedCommandIsNotAFallback) {
+  // The card may have executed the command before the reader failed (a card pulled mid-command
+  // looks the same), so nothing is re-sent; the error only hints at --apdu-length short.
+  ScriptedReader card;
+  card.ExpectFailure("80E2910000012C" + Repeat("5A", 300) + "0000",
+                     Status(ErrorCode::kCardRemoved, "the exchange with the card failed"));
+  ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
+  Result<ResponseApdu> r = transport.Transceive(kLongStoreData);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kCardRemoved);
+  EXPECT_NE(r.status().message().find("--apdu-length short"), std::string::npos);
+  EXPECT_TRUE(transport.extended_length_in_use());
+  EXPECT_EQ(card.transmits(), 1u);
+}
+
+TEST(ApduTransportTest, ReaderFailureOnAShortCommandHasNoExtendedHint) {
+  ScriptedReader card;
+  card.ExpectFailure(kStoreDataHex, Status(ErrorCode::kCardRemoved, "gone"));
+  ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
+  Result<ResponseApdu> r = transport.Transceive(kStoreData);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "gone");
 }
 
 }  // namespace

@@ -239,5 +239,85 @@ TEST(StoreDataChannelTest, ExtendedLengthSmallBlockStillUsesExtendedLe) {
   EXPECT_TRUE(channel->Send(FromHex("BF2D00").value()).ok());
 }
 
+// --- Fallback to short APDUs when the card refuses extended length (6700) --------------------
+
+TEST(StoreDataChannelTest, ExtendedRequestRefusedIsResentShortInBlocksAndLatched) {
+  ScriptedReader card;
+  const std::string request = Repeat("5A", 300);
+  // One extended block, refused and not executed; then the same request in short blocks from
+  // block 0 (255 + 45 bytes, Le 00 each).
+  card.Expect("80E2910000012C" + request + "0000", "6700")
+      .Expect("80E21100FF" + Repeat("5A", 255) + "00", "9000")
+      .Expect("80E291012D" + Repeat("5A", 45) + "00", "AABB 9000");
+  ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
+  auto channel = OpenOrDie(transport, {.block_size = 65535, .logical_channel = false});
+  ASSERT_NE(channel, nullptr);
+  Result<Bytes> r = channel->Send(FromHex(request).value());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(*r), "AABB");
+  EXPECT_EQ(channel->last_status_word(), 0x9000);
+  EXPECT_TRUE(transport.fell_back_to_short());
+  EXPECT_EQ(card.transmits(), 3u);
+  // Latched: the next request goes out short at once, and so does its dry-run plan.
+  Result<std::vector<CommandApdu>> plan = channel->Plan(FromHex("BF2D00").value());
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->size(), 1u);
+  EXPECT_EQ(ToHex(plan->at(0).Encode(plan->at(0).NeedsExtended()).value()), "80E2910003BF2D0000");
+  card.Expect("80E2910003BF2D0000", "BF2D00 9000");
+  EXPECT_TRUE(channel->Send(FromHex("BF2D00").value()).ok());
+  EXPECT_EQ(card.transmits(), 4u);
+}
+
+TEST(StoreDataChannelTest, SmallExtendedRequestRefusedIsResentWithShortLe) {
+  // Extended only because of Le 0000: the re-sent command is the same block with Le 00.
+  ScriptedReader card;
+  card.Expect("80E29100000003BF2D000000", "6700").Expect("80E2910003BF2D0000", "BF2D00 9000");
+  ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
+  auto channel = OpenOrDie(transport, {});
+  Result<Bytes> r = channel->Send(FromHex("BF2D00").value());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(*r), "BF2D00");
+}
+
+TEST(StoreDataChannelTest, SixtySevenOnALaterExtendedBlockIsAnErrorNotAResend) {
+  // With a small user block size every block is extended (Le 0000). The card accepted block 1,
+  // so it holds part of the chain: block 2's 6700 must not make anything be re-sent.
+  ScriptedReader card;
+  card.Expect("80E21100000064" + Repeat("5A", 100) + "0000", "9000")
+      .Expect("80E2910100000A" + Repeat("5A", 10) + "0000", "6700");
+  ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
+  auto channel = OpenOrDie(transport, {.block_size = 100, .logical_channel = false});
+  Result<Bytes> r = channel->Send(FromHex(Repeat("5A", 110)).value());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kCardStatus);
+  EXPECT_NE(r.status().message().find("block 2 of 2"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("6700"), std::string::npos);
+  EXPECT_EQ(card.transmits(), 2u);
+  EXPECT_EQ(channel->last_status_word(), 0x6700);
+}
+
+TEST(StoreDataChannelTest, SixtySevenOnAShortRequestIsAnError) {
+  ScriptedReader card;
+  card.Expect("80E2910003BF2D0000", "6700");
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {});
+  Result<Bytes> r = channel->Send(FromHex("BF2D00").value());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kCardStatus);
+  EXPECT_EQ(card.transmits(), 1u);
+}
+
+TEST(StoreDataChannelTest, RefusedAgainInShortFormIsAnError) {
+  // The fallback happens once: a card that refuses the short re-send too gets no third try.
+  ScriptedReader card;
+  card.Expect("80E29100000003BF2D000000", "6700").Expect("80E2910003BF2D0000", "6700");
+  ApduTransport transport(card, {.max_get_response_rounds = 64, .extended_length = true});
+  auto channel = OpenOrDie(transport, {});
+  Result<Bytes> r = channel->Send(FromHex("BF2D00").value());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kCardStatus);
+  EXPECT_EQ(card.transmits(), 2u);
+}
+
 }  // namespace
 }  // namespace esim::apdu

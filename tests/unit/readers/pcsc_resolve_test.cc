@@ -1,4 +1,4 @@
-// ResolveReaderName (the --reader rules) and the ATR extended-length check.
+// ResolveReaderName (the --reader rules). The ATR checks are in atr_test.cc.
 #include <gtest/gtest.h>
 
 #include "readers/pcsc_reader.h"
@@ -50,22 +50,6 @@ TEST(ResolveReaderTest, NoReaders) {
   auto r = ResolveReaderName("", {}, {});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kNoReader);
-}
-
-TEST(AtrTest, CardCapabilitiesWithExtendedLength) {
-  // 3B 8A 80 01 | 80 73 FF 7F C0 ... : T=1, category 80, tag 7 len 3, third byte C0 (b7 set).
-  const Bytes atr = {0x3B, 0x88, 0x80, 0x01, 0x80, 0x73, 0xFF, 0x7F, 0xC0, 0x00, 0x00, 0x00,
-                     0x00};
-  EXPECT_TRUE(AtrAnnouncesExtendedLength(atr));
-}
-
-TEST(AtrTest, WithoutExtendedLength) {
-  const Bytes no_bit = {0x3B, 0x85, 0x80, 0x01, 0x80, 0x73, 0xFF, 0x7F, 0x80, 0x00};
-  EXPECT_FALSE(AtrAnnouncesExtendedLength(no_bit));
-  const Bytes no_caps = {0x3B, 0x02, 0x14, 0x50};  // historical bytes not compact-TLV
-  EXPECT_FALSE(AtrAnnouncesExtendedLength(no_caps));
-  EXPECT_FALSE(AtrAnnouncesExtendedLength(Bytes{}));
-  EXPECT_FALSE(AtrAnnouncesExtendedLength(Bytes{0x3B, 0x8F, 0x80}));  // truncated
 }
 
 }  // namespace

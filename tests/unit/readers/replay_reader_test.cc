@@ -117,5 +117,19 @@ TEST(ReplayReaderTest, ReconnectIsANoOp) {
   EXPECT_EQ(reader->remaining(), 2u);
 }
 
+TEST(ReplayReaderTest, ExtendedLengthWhenTheRecordedSessionUsedIt) {
+  // Short APDUs only (Le-only 5-byte commands included): replayed short.
+  auto short_trace = Parse(kTrace + std::string("> 00C0000010\n< 9000\n"));
+  ASSERT_NE(short_trace, nullptr);
+  EXPECT_FALSE(short_trace->SupportsExtendedLength());
+  // One extended STORE DATA (Lc 00 0003, Le 0000): the session that recorded it used extended
+  // length, so the replay must too, even when the card then refused it (6700).
+  auto extended = Parse("> 00A4040010A0000005591010FFFFFFFF890000010000\n< 9000\n"
+                        "> 80E29100000003BF2D000000\n< 6700\n"
+                        "> 80E2910003BF2D0000\n< BF2D00 9000\n");
+  ASSERT_NE(extended, nullptr);
+  EXPECT_TRUE(extended->SupportsExtendedLength());
+}
+
 }  // namespace
 }  // namespace esim
