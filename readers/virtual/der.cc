@@ -1,5 +1,7 @@
 #include "readers/virtual/der.h"
 
+#include <algorithm>
+
 namespace esim::vcard::der {
 namespace {
 
@@ -120,13 +122,15 @@ Bytes IntegerContents(int64_t value) {
 Bytes NamedBitsContents(ByteView bits) {
   size_t used = bits.size();
   while (used > 0 && bits[used - 1] == 0) --used;
-  Bytes out{0};
-  if (used == 0) return out;
+  if (used == 0) return Bytes{0};
   uint8_t last = bits[used - 1];
   uint8_t unused = 0;
   while ((last & (1u << unused)) == 0) ++unused;
+  // Sized once and filled: growing a one-byte vector by insert() trips g++ 12's -Warray-bounds
+  // at -O3 (a false positive in the inlined memmove).
+  Bytes out(used + 1);
   out[0] = unused;
-  out.insert(out.end(), bits.begin(), bits.begin() + static_cast<std::ptrdiff_t>(used));
+  std::copy_n(bits.begin(), used, out.begin() + 1);
   return out;
 }
 

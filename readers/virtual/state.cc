@@ -374,13 +374,13 @@ Result<CardState> ParseDocument(const json& doc, const std::string& base_dir) {
   }
   if (!o.Has("profiles") || !o.At("profiles").is_array()) return Bad("profiles", "missing (an array, may be empty)");
   std::set<std::string> iccids;
-  std::set<Bytes> aids;
+  std::set<std::string> aids;  // hex: a set of Bytes trips g++ 12's -Wstringop-overread at -O3
   int enabled = 0;
   for (size_t i = 0; i < o.At("profiles").size(); ++i) {
     std::string path = "profiles[" + std::to_string(i) + "]";
     ESIM_ASSIGN_OR_RETURN(auto p, ParseProfile(o.At("profiles")[i], path));
     if (!iccids.insert(*p.iccid).second) return Bad(path + ".iccid", "duplicate ICCID");
-    if (!aids.insert(*p.isdpAid).second) return Bad(path + ".isdpAid", "duplicate ISD-P AID");
+    if (!aids.insert(ToHex(*p.isdpAid)).second) return Bad(path + ".isdpAid", "duplicate ISD-P AID");
     if (p.profileState == es10::ProfileState::kEnabled && ++enabled > 1) {
       return Bad(path + ".state", "more than one profile enabled");
     }
