@@ -64,6 +64,21 @@ Status ValidateGlobalOptions(const CliContext& context) {
   return Status::Ok();
 }
 
+// The top-level commands, in --help order.
+struct TopLevelCommand {
+  const char* name;
+  const char* description;
+  void (*fill)(CLI::App&, CliContext&);
+};
+constexpr TopLevelCommand kTopLevelCommands[] = {
+    {"readers", "list the PC/SC readers and their cards", RegisterReadersCommand},
+    {"chip", "the eUICC itself", RegisterChipCommands},
+    {"profile", "the profiles on the eUICC", RegisterProfileCommands},
+    {"notification", "the pending notifications on the eUICC", RegisterNotificationCommands},
+    {"decode", "decode an ES10 request or response given in hex", RegisterDecodeCommand},
+    {"journal", "the notification journal: what was read from cards and delivered", RegisterJournalCommands},
+};
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -116,12 +131,13 @@ int RunCli(int argc, char** argv) {
   // Global options may also follow the command name (esimctl profile list --json).
   app.fallthrough();
 
-  RegisterReadersCommand(app, context);
-  RegisterChipCommands(app, context);
-  RegisterProfileCommands(app, context);
-  RegisterNotificationCommands(app, context);
-  RegisterDecodeCommand(app, context);
-  RegisterJournalCommands(app, context);
+  for (const TopLevelCommand& top : kTopLevelCommands) {
+    CLI::App* command = app.add_subcommand(top.name, top.description);
+    // Filled only when CLI11 reaches it on the command line (before it parses the command's own
+    // arguments, --help included): building every command's options and subcommands cost more
+    // than the whole work of a short command (docs/performance.md, "Start-up").
+    command->preparse_callback([command, &context, fill = top.fill](size_t) { fill(*command, context); });
+  }
 
   try {
     app.parse(argc, argv);

@@ -57,16 +57,18 @@ bool AllReaders(const CliContext& context);
 // `status` (bad user input) with the reassurance that the card was not touched.
 Status InputRejected(const Status& status);
 
-// Each of these adds one command group to `app`.
-void RegisterReadersCommand(CLI::App& app, CliContext& context);
-void RegisterChipCommands(CLI::App& app, CliContext& context);
-void RegisterProfileCommands(CLI::App& app, CliContext& context);
+// Each of these fills one top-level command that RunCli created (its name and description are
+// in app.cc's command table) with its options, subcommands and callbacks. RunCli calls it only
+// when that command is on the command line.
+void RegisterReadersCommand(CLI::App& readers, CliContext& context);
+void RegisterChipCommands(CLI::App& chip, CliContext& context);
+void RegisterProfileCommands(CLI::App& profile, CliContext& context);
 // Adds enable/disable/delete/nickname under the `profile` command.
 void RegisterProfileChangeCommands(CLI::App& profile, CliContext& context);
-void RegisterDecodeCommand(CLI::App& app, CliContext& context);
-void RegisterNotificationCommands(CLI::App& app, CliContext& context);
+void RegisterDecodeCommand(CLI::App& decode, CliContext& context);
+void RegisterNotificationCommands(CLI::App& notification, CliContext& context);
 // `journal list|show|export|retry`.
-void RegisterJournalCommands(CLI::App& app, CliContext& context);
+void RegisterJournalCommands(CLI::App& journal, CliContext& context);
 
 // Parses argv, runs the chosen command and returns the process exit code.
 int RunCli(int argc, char** argv);

@@ -241,10 +241,9 @@ void AddDefaultSmdpCommand(CLI::App& chip, CliContext& context) {
 
 }  // namespace
 
-void RegisterChipCommands(CLI::App& app, CliContext& context) {
-  CLI::App* chip = app.add_subcommand("chip", "the eUICC itself");
-  chip->require_subcommand(1);
-  CLI::App* info = chip->add_subcommand("info", "show EID, versions, free memory, CI keys and addresses");
+void RegisterChipCommands(CLI::App& chip, CliContext& context) {
+  chip.require_subcommand(1);
+  CLI::App* info = chip.add_subcommand("info", "show EID, versions, free memory, CI keys and addresses");
   info->callback([&context] {
     context.run = [&context](Output& out) {
       return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
@@ -258,8 +257,8 @@ void RegisterChipCommands(CLI::App& app, CliContext& context) {
       });
     };
   });
-  AddResetCommand(*chip, context);
-  AddDefaultSmdpCommand(*chip, context);
+  AddResetCommand(chip, context);
+  AddDefaultSmdpCommand(chip, context);
 }
 
 }  // namespace esim

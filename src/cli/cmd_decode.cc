@@ -23,13 +23,12 @@ Result<Bytes> ReadInput(const std::string& input) {
 
 }  // namespace
 
-void RegisterDecodeCommand(CLI::App& app, CliContext& context) {
-  CLI::App* decode = app.add_subcommand("decode", "decode an ES10 request or response given in hex");
+void RegisterDecodeCommand(CLI::App& decode, CliContext& context) {
   auto options = std::make_shared<DecodeOptions>();
-  decode->add_option("hex", options->input, "the message in hex, or - to read it from stdin")->required();
-  decode->add_option("--as", options->as, "request, response or auto (default)")
+  decode.add_option("hex", options->input, "the message in hex, or - to read it from stdin")->required();
+  decode.add_option("--as", options->as, "request, response or auto (default)")
       ->check(CLI::IsMember({"auto", "request", "response"}));
-  decode->callback([&context, options] {
+  decode.callback([&context, options] {
     context.run = [options](Output& out) {
       auto bytes = ReadInput(options->input);
       if (!bytes.ok()) return out.Error(bytes.status().WithContext("decode"));

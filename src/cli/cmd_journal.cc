@@ -130,13 +130,12 @@ void AddExportCommand(CLI::App& group, CliContext& context) {
 
 }  // namespace
 
-void RegisterJournalCommands(CLI::App& app, CliContext& context) {
-  CLI::App* group = app.add_subcommand("journal", "the notification journal: what was read from cards and delivered");
-  group->require_subcommand(1);
-  AddListCommand(*group, context);
-  AddShowCommand(*group, context);
-  AddExportCommand(*group, context);
-  AddJournalRetryCommand(*group, context);
+void RegisterJournalCommands(CLI::App& group, CliContext& context) {
+  group.require_subcommand(1);
+  AddListCommand(group, context);
+  AddShowCommand(group, context);
+  AddExportCommand(group, context);
+  AddJournalRetryCommand(group, context);
 }
 
 }  // namespace esim

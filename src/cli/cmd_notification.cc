@@ -300,13 +300,12 @@ void AddProcessCommand(CLI::App& group, CliContext& context) {
 
 }  // namespace
 
-void RegisterNotificationCommands(CLI::App& app, CliContext& context) {
-  CLI::App* group = app.add_subcommand("notification", "the pending notifications on the eUICC");
-  group->require_subcommand(1);
-  AddListCommand(*group, context);
-  AddShowCommand(*group, context);
-  AddRemoveCommand(*group, context);
-  AddProcessCommand(*group, context);
+void RegisterNotificationCommands(CLI::App& group, CliContext& context) {
+  group.require_subcommand(1);
+  AddListCommand(group, context);
+  AddShowCommand(group, context);
+  AddRemoveCommand(group, context);
+  AddProcessCommand(group, context);
 }
 
 }  // namespace esim

@@ -35,11 +35,10 @@ nlohmann::json ProfileListJson(const std::vector<es10::ProfileInfo>& profiles) {
 
 }  // namespace
 
-void RegisterProfileCommands(CLI::App& app, CliContext& context) {
-  CLI::App* profile = app.add_subcommand("profile", "the profiles on the eUICC");
-  profile->require_subcommand(1);
+void RegisterProfileCommands(CLI::App& profile, CliContext& context) {
+  profile.require_subcommand(1);
 
-  CLI::App* list = profile->add_subcommand("list", "list the profiles");
+  CLI::App* list = profile.add_subcommand("list", "list the profiles");
   auto options = std::make_shared<ListProfilesOptions>();
   list->add_flag("--icons", options->with_icons, "also fetch icons (and every other member)");
   list->callback([&context, options] {
@@ -55,7 +54,7 @@ void RegisterProfileCommands(CLI::App& app, CliContext& context) {
       });
     };
   });
-  RegisterProfileChangeCommands(*profile, context);
+  RegisterProfileChangeCommands(profile, context);
 }
 
 }  // namespace esim

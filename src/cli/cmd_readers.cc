@@ -82,9 +82,8 @@ std::string UseColumn(const PcscReaderStatus& r, const CardIdentity& id) {
 
 }  // namespace
 
-void RegisterReadersCommand(CLI::App& app, CliContext& context) {
-  CLI::App* readers = app.add_subcommand("readers", "list the PC/SC readers and their cards");
-  readers->callback([&context] {
+void RegisterReadersCommand(CLI::App& readers, CliContext& context) {
+  readers.callback([&context] {
     context.run = [&context](Output& out) {
       auto pcsc = PcscContext::Establish();
       if (!pcsc.ok()) return out.Error(pcsc.status());
