@@ -27,21 +27,23 @@
 namespace esim::vcard {
 namespace {
 
-template <auto Fn>
-using Free = OpenSslFree<Fn>;
+template <auto Member>
+using Free = CryptoFree<Member>;
 using PkeyPtr = EvpPkeyPtr;
 using SigPtr = EcdsaSigPtr;
-using ExtPtr = std::unique_ptr<X509_EXTENSION, Free<X509_EXTENSION_free>>;
-// OPENSSL_free is a macro; this gives unique_ptr a function to call.
-void FreeOpenSslBuffer(unsigned char* p) { OPENSSL_free(p); }
-using OpenSslBufferPtr = std::unique_ptr<unsigned char, Free<FreeOpenSslBuffer>>;
+using ExtPtr = std::unique_ptr<X509_EXTENSION, Free<&CryptoLibrary::X509_EXTENSION_free>>;
+// OPENSSL_free is a macro for CRYPTO_free with the caller's file and line.
+struct FreeOpenSslBuffer {
+  void operator()(unsigned char* p) const { Crypto().CRYPTO_free(p, OPENSSL_FILE, OPENSSL_LINE); }
+};
+using OpenSslBufferPtr = std::unique_ptr<unsigned char, FreeOpenSslBuffer>;
 
 std::string OpenSslError() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
+  unsigned long code = Crypto().ERR_get_error();
+  Crypto().ERR_clear_error();
   if (code == 0) return "unknown OpenSSL error";
   char buf[256];
-  ERR_error_string_n(code, buf, sizeof buf);
+  Crypto().ERR_error_string_n(code, buf, sizeof buf);
   return buf;
 }
 
@@ -70,10 +72,10 @@ Status WriteFile(const std::string& path, ByteView data, mode_t mode) {
 }
 
 Result<PkeyPtr> ParseKey(ByteView pem, const std::string& source) {
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  BioPtr bio(Crypto().BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  PkeyPtr key(Crypto().PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (!key) return Status(ErrorCode::kInvalidInput, source + ": not a PEM private key: " + OpenSslError());
-  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_EC || EVP_PKEY_get_bits(key.get()) != 256) {
+  if (Crypto().EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_EC || Crypto().EVP_PKEY_get_bits(key.get()) != 256) {
     return Status(ErrorCode::kInvalidInput, source + ": not an EC P-256 key");
   }
   return key;
@@ -83,36 +85,36 @@ Result<X509Ptr> ParseCert(ByteView data, const std::string& source) {
   X509Ptr cert;
   if (!data.empty() && data[0] == 0x30) {
     const unsigned char* p = data.data();
-    cert.reset(d2i_X509(nullptr, &p, static_cast<long>(data.size())));
+    cert.reset(Crypto().d2i_X509(nullptr, &p, static_cast<long>(data.size())));
   } else {
-    BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-    cert.reset(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    BioPtr bio(Crypto().BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+    cert.reset(Crypto().PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   }
   if (!cert) return Status(ErrorCode::kInvalidInput, source + ": not an X.509 certificate: " + OpenSslError());
   return cert;
 }
 
 Result<Bytes> CertDer(X509* cert) {
-  int len = i2d_X509(cert, nullptr);
+  int len = Crypto().i2d_X509(cert, nullptr);
   if (len <= 0) return CryptoError("i2d_X509");
   Bytes out(static_cast<size_t>(len));
   unsigned char* p = out.data();
-  i2d_X509(cert, &p);
+  Crypto().i2d_X509(cert, &p);
   return out;
 }
 
 Result<Bytes> KeyPem(EVP_PKEY* key) {
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)) {
+  BioPtr bio(Crypto().BIO_new(Crypto().BIO_s_mem()));
+  if (!Crypto().PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)) {
     return CryptoError("PEM_write_bio_PrivateKey");
   }
   char* data = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &data);
+  long len = Crypto().BIO_ctrl(bio.get(), BIO_CTRL_INFO, 0, reinterpret_cast<char*>(&data));  // BIO_get_mem_data
   return Bytes(data, data + len);
 }
 
 Result<PkeyPtr> NewKey() {
-  PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  PkeyPtr key(Crypto().EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
   if (!key) return CryptoError("EC key generation");
   return key;
 }
@@ -126,24 +128,24 @@ struct Subject {
 Status AddExtension(X509* cert, X509* issuer, int nid, const char* value) {
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  ExtPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
-  if (!ext || !X509_add_ext(cert, ext.get(), -1)) return CryptoError(std::string("extension ") + value);
+  Crypto().X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  ExtPtr ext(Crypto().X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+  if (!ext || !Crypto().X509_add_ext(cert, ext.get(), -1)) return CryptoError(std::string("extension ") + value);
   return Status::Ok();
 }
 
 // certificatePolicies with one policy: the SGP.22 role (built directly: the text form
 // of this extension wants an OpenSSL config database).
 Status AddPolicy(X509* cert, const char* oid) {
-  std::unique_ptr<CERTIFICATEPOLICIES, Free<CERTIFICATEPOLICIES_free>> policies(CERTIFICATEPOLICIES_new());
-  POLICYINFO* info = POLICYINFO_new();
+  std::unique_ptr<CERTIFICATEPOLICIES, Free<&CryptoLibrary::CERTIFICATEPOLICIES_free>> policies(Crypto().CERTIFICATEPOLICIES_new());
+  POLICYINFO* info = Crypto().POLICYINFO_new();
   if (!policies || !info) return CryptoError("POLICYINFO_new");
-  info->policyid = OBJ_txt2obj(oid, 1);
-  if (!info->policyid || !sk_POLICYINFO_push(policies.get(), info)) {
-    POLICYINFO_free(info);
+  info->policyid = Crypto().OBJ_txt2obj(oid, 1);
+  if (!info->policyid || !Crypto().OPENSSL_sk_push(reinterpret_cast<OPENSSL_STACK*>(policies.get()), info)) {
+    Crypto().POLICYINFO_free(info);
     return CryptoError("certificate policy");
   }
-  if (X509_add1_ext_i2d(cert, NID_certificate_policies, policies.get(), 0, X509V3_ADD_DEFAULT) != 1) {
+  if (Crypto().X509_add1_ext_i2d(cert, NID_certificate_policies, policies.get(), 0, X509V3_ADD_DEFAULT) != 1) {
     return CryptoError("certificatePolicies");
   }
   return Status::Ok();
@@ -153,32 +155,32 @@ Status AddPolicy(X509* cert, const char* oid) {
 Result<X509Ptr> Issue(EVP_PKEY* key, const Subject& subject, X509* issuer, EVP_PKEY* issuer_key,
                       const char* not_after, const char* policy_oid,
                       std::initializer_list<std::pair<int, const char*>> extensions) {
-  X509Ptr cert(X509_new());
+  X509Ptr cert(Crypto().X509_new());
   if (!cert) return CryptoError("X509_new");
-  X509_set_version(cert.get(), 2);
+  Crypto().X509_set_version(cert.get(), 2);
   unsigned char serial[8];
-  if (RAND_bytes(serial, sizeof serial) != 1) return CryptoError("RAND_bytes");
+  if (Crypto().RAND_bytes(serial, sizeof serial) != 1) return CryptoError("RAND_bytes");
   serial[0] &= 0x7F;
-  BnPtr bn(BN_bin2bn(serial, sizeof serial, nullptr));
-  BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get()));
-  X509_NAME* name = X509_get_subject_name(cert.get());
+  BnPtr bn(Crypto().BN_bin2bn(serial, sizeof serial, nullptr));
+  Crypto().BN_to_ASN1_INTEGER(bn.get(), Crypto().X509_get_serialNumber(cert.get()));
+  X509_NAME* name = Crypto().X509_get_subject_name(cert.get());
   auto add = [&](const char* field, const std::string& v) {
-    X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+    Crypto().X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char*>(v.c_str()), -1, -1, 0);  // NOLINT
   };
   add("O", subject.organization);
   if (!subject.serial_number.empty()) add("serialNumber", subject.serial_number);
   add("CN", subject.common_name);
-  X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -24 * 3600);
-  if (!ASN1_TIME_set_string_X509(X509_getm_notAfter(cert.get()), not_after)) return CryptoError("notAfter");
-  X509_set_pubkey(cert.get(), key);
+  Crypto().X509_set_issuer_name(cert.get(), issuer ? Crypto().X509_get_subject_name(issuer) : name);
+  Crypto().X509_gmtime_adj(Crypto().X509_getm_notBefore(cert.get()), -24 * 3600);
+  if (!Crypto().ASN1_TIME_set_string_X509(Crypto().X509_getm_notAfter(cert.get()), not_after)) return CryptoError("notAfter");
+  Crypto().X509_set_pubkey(cert.get(), key);
   X509* issuer_cert = issuer ? issuer : cert.get();
   ESIM_RETURN_IF_ERROR(AddExtension(cert.get(), issuer_cert, NID_subject_key_identifier, "hash"));
   ESIM_RETURN_IF_ERROR(AddExtension(cert.get(), issuer_cert, NID_authority_key_identifier, "keyid:always"));
   for (auto [nid, value] : extensions) ESIM_RETURN_IF_ERROR(AddExtension(cert.get(), issuer_cert, nid, value));
   ESIM_RETURN_IF_ERROR(AddPolicy(cert.get(), policy_oid));
-  if (X509_sign(cert.get(), issuer_key ? issuer_key : key, EVP_sha256()) <= 0) return CryptoError("X509_sign");
+  if (Crypto().X509_sign(cert.get(), issuer_key ? issuer_key : key, Crypto().EVP_sha256()) <= 0) return CryptoError("X509_sign");
   return cert;
 }
 
@@ -239,8 +241,8 @@ Result<std::unique_ptr<NotificationSigner>> NotificationSigner::FromFiles(const 
   ESIM_ASSIGN_OR_RETURN(PkeyPtr key, ParseKey(key_pem, files.euicc_key));
   ESIM_ASSIGN_OR_RETURN(X509Ptr euicc, ParseCert(euicc_raw, files.euicc_certificate));
   ESIM_ASSIGN_OR_RETURN(X509Ptr eum, ParseCert(eum_raw, files.eum_certificate));
-  if (X509_check_private_key(euicc.get(), key.get()) != 1) {
-    ERR_clear_error();
+  if (Crypto().X509_check_private_key(euicc.get(), key.get()) != 1) {
+    Crypto().ERR_clear_error();
     return Status(ErrorCode::kInvalidInput,
                   files.euicc_key + ": key does not match the certificate " + files.euicc_certificate);
   }
@@ -280,23 +282,23 @@ Result<std::unique_ptr<NotificationSigner>> NotificationSigner::TestChain(const 
 }
 
 Result<Bytes> NotificationSigner::Sign(ByteView data) const {
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_->pkey.get()) != 1) {
+  MdCtxPtr ctx(Crypto().EVP_MD_CTX_new());
+  if (!ctx || Crypto().EVP_DigestSignInit(ctx.get(), nullptr, Crypto().EVP_sha256(), nullptr, key_->pkey.get()) != 1) {
     return CryptoError("EVP_DigestSignInit");
   }
   size_t len = 0;
-  if (EVP_DigestSign(ctx.get(), nullptr, &len, data.data(), data.size()) != 1) return CryptoError("EVP_DigestSign");
+  if (Crypto().EVP_DigestSign(ctx.get(), nullptr, &len, data.data(), data.size()) != 1) return CryptoError("EVP_DigestSign");
   Bytes der_sig(len);
-  if (EVP_DigestSign(ctx.get(), der_sig.data(), &len, data.data(), data.size()) != 1) {
+  if (Crypto().EVP_DigestSign(ctx.get(), der_sig.data(), &len, data.data(), data.size()) != 1) {
     return CryptoError("EVP_DigestSign");
   }
   // OpenSSL yields an X9.62 DER SEQUENCE { r, s }; SGP.22 wants the plain r||s form.
   const unsigned char* p = der_sig.data();
-  SigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)));
+  SigPtr sig(Crypto().d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)));
   if (!sig) return CryptoError("d2i_ECDSA_SIG");
   Bytes out(64);
-  if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out.data(), 32) != 32 ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out.data() + 32, 32) != 32) {
+  if (Crypto().BN_bn2binpad(Crypto().ECDSA_SIG_get0_r(sig.get()), out.data(), 32) != 32 ||
+      Crypto().BN_bn2binpad(Crypto().ECDSA_SIG_get0_s(sig.get()), out.data() + 32, 32) != 32) {
     return CryptoError("BN_bn2binpad");
   }
   return out;
@@ -304,22 +306,22 @@ Result<Bytes> NotificationSigner::Sign(ByteView data) const {
 
 bool NotificationSigner::Verify(ByteView data, ByteView rs) const {
   if (rs.size() != 64) return false;
-  SigPtr sig(ECDSA_SIG_new());
-  BIGNUM* r = BN_bin2bn(rs.data(), 32, nullptr);
-  BIGNUM* s = BN_bin2bn(rs.data() + 32, 32, nullptr);
-  if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-    BN_free(r);
-    BN_free(s);
+  SigPtr sig(Crypto().ECDSA_SIG_new());
+  BIGNUM* r = Crypto().BN_bin2bn(rs.data(), 32, nullptr);
+  BIGNUM* s = Crypto().BN_bin2bn(rs.data() + 32, 32, nullptr);
+  if (!sig || !r || !s || Crypto().ECDSA_SIG_set0(sig.get(), r, s) != 1) {
+    Crypto().BN_free(r);
+    Crypto().BN_free(s);
     return false;
   }
   unsigned char* der = nullptr;
-  int der_len = i2d_ECDSA_SIG(sig.get(), &der);
+  int der_len = Crypto().i2d_ECDSA_SIG(sig.get(), &der);
   if (der_len <= 0) return false;
   OpenSslBufferPtr der_owner(der);
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_->pkey.get()) == 1 &&
-            EVP_DigestVerify(ctx.get(), der, static_cast<size_t>(der_len), data.data(), data.size()) == 1;
-  ERR_clear_error();
+  MdCtxPtr ctx(Crypto().EVP_MD_CTX_new());
+  bool ok = ctx && Crypto().EVP_DigestVerifyInit(ctx.get(), nullptr, Crypto().EVP_sha256(), nullptr, key_->pkey.get()) == 1 &&
+            Crypto().EVP_DigestVerify(ctx.get(), der, static_cast<size_t>(der_len), data.data(), data.size()) == 1;
+  Crypto().ERR_clear_error();
   return ok;
 }
 

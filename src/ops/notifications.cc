@@ -45,10 +45,10 @@ Result<std::map<es10::Iccid, std::string>> ProfileNames(CardSession& session) {
 
 // `name` in RFC 2253 form ("CN=...,O=..."), the form OpenSSL and most tools print.
 std::string NameText(const X509_NAME* name) {
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return "";
+  BioPtr bio(Crypto().BIO_new(Crypto().BIO_s_mem()));
+  if (!bio || Crypto().X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return "";
   BUF_MEM* buffer = nullptr;
-  BIO_get_mem_ptr(bio.get(), &buffer);
+  Crypto().BIO_ctrl(bio.get(), BIO_C_GET_BUF_MEM_PTR, 0, reinterpret_cast<char*>(&buffer));  // BIO_get_mem_ptr
   return buffer ? std::string(buffer->data, buffer->length) : "";
 }
 
@@ -121,12 +121,12 @@ Status RemoveNotification(CardSession& session, int64_t seq_number) {
 
 Result<CertificateNames> ReadCertificateNames(ByteView der) {
   const unsigned char* cursor = der.data();
-  X509Ptr cert(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
+  X509Ptr cert(Crypto().d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
   if (!cert || cursor != der.data() + der.size()) {
     return Status(ErrorCode::kMalformedResponse, "the certificate is not a DER X.509 certificate");
   }
-  return CertificateNames{NameText(X509_get_subject_name(cert.get())),
-                          NameText(X509_get_issuer_name(cert.get()))};
+  return CertificateNames{NameText(Crypto().X509_get_subject_name(cert.get())),
+                          NameText(Crypto().X509_get_issuer_name(cert.get()))};
 }
 
 std::string EventText(const es10::NotificationEvents& events) {
@@ -146,7 +146,7 @@ std::string Base64(ByteView data) {
   std::vector<unsigned char> block(4 * (kChunk / 3) + 1);  // +1: EVP_EncodeBlock's NUL
   for (size_t at = 0; at < data.size(); at += kChunk) {
     size_t n = std::min(kChunk, data.size() - at);
-    int written = EVP_EncodeBlock(block.data(), data.data() + at, static_cast<int>(n));
+    int written = Crypto().EVP_EncodeBlock(block.data(), data.data() + at, static_cast<int>(n));
     out.append(block.begin(), block.begin() + written);
   }
   return out;

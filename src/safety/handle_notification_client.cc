@@ -162,15 +162,19 @@ Result<std::string> LoadCaFile(const std::string& path) {
   if (!in) return Invalid(name + " cannot be read: " + std::strerror(errno));
   std::string pem(std::istreambuf_iterator<char>(in), {});
   if (in.bad()) return Invalid(name + " cannot be read");
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  BioPtr bio(Crypto().BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   // Read the way libcurl's OpenSSL backend reads a CA blob (PEM_X509_INFO_read_bio, which also
   // takes "TRUSTED CERTIFICATE" blocks and CRLs), so a file accepted here also works there.
-  STACK_OF(X509_INFO)* infos = bio ? PEM_X509_INFO_read_bio(bio.get(), nullptr, nullptr, nullptr) : nullptr;
-  ERR_clear_error();
+  STACK_OF(X509_INFO)* infos = bio ? Crypto().PEM_X509_INFO_read_bio(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+  Crypto().ERR_clear_error();
   if (!infos) return Invalid(name + " is not a readable PEM file");
   int certs = 0;
-  for (int i = 0; i < sk_X509_INFO_num(infos); ++i) certs += sk_X509_INFO_value(infos, i)->x509 ? 1 : 0;
-  sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  // The sk_X509_INFO_* macros, spelled out: they expand to direct libcrypto calls.
+  auto* stack = reinterpret_cast<OPENSSL_STACK*>(infos);
+  for (int i = 0; i < Crypto().OPENSSL_sk_num(stack); ++i) {
+    certs += static_cast<const X509_INFO*>(Crypto().OPENSSL_sk_value(stack, i))->x509 != nullptr ? 1 : 0;
+  }
+  Crypto().OPENSSL_sk_pop_free(stack, reinterpret_cast<OPENSSL_sk_freefunc>(Crypto().X509_INFO_free));
   if (certs == 0) return Invalid(name + " holds no PEM certificate");
   return pem;
 }
