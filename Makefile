@@ -1,10 +1,10 @@
 # Front door for esimctl. `make demo` and `make test` install what is missing
-# (Debian 12 packages), build into build/, and run.
+# (Debian 12 packages), build into build/ (and build-fuzz/, build-asan/ for the test stages), and run.
 BUILD ?= build
 JOBS ?= $(shell nproc)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test demo clean bench fuzz fuzz-build fuzz-smoke test-asan
+.PHONY: all deps build test test-fast demo clean bench fuzz fuzz-build fuzz-smoke test-asan
 
 all: build
 
@@ -17,7 +17,13 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+# The whole quality bar, as CI runs it: the suite, a short run of every fuzzer (with its committed
+# regressions), then the suite again under ASan+UBSan. `make test-fast` is the first step alone.
+test: test-fast
+	$(MAKE) fuzz-smoke
+	$(MAKE) test-asan
+
+test-fast: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 demo: build
@@ -26,7 +32,7 @@ demo: build
 # Benchmarks in their own Release build; writes docs/performance.md (tests/bench/run-bench.sh).
 BENCH_BUILD ?= build-bench
 bench: deps
-	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DESIM_WERROR=OFF
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target esimctl esimctl-vcard esim-bench bench-exec socket_activate pcsc_wait test-smdp
 	./tests/bench/run-bench.sh $(BENCH_BUILD)
 
@@ -56,4 +62,4 @@ test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	./tools/test-asan.sh $(ASAN_BUILD) $(JOBS)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
