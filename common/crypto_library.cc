@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <iostream>
-#include <mutex>
 
 #include "common/exit_codes.h"
 #include "common/shared_library.h"
@@ -23,12 +22,7 @@ Result<const CryptoLibrary*> Open() {
 
 }  // namespace
 
-Result<const CryptoLibrary*> CryptoLibrary::Load() {
-  static std::once_flag once;
-  static Result<const CryptoLibrary*> loaded = Status(ErrorCode::kInternal, "libcrypto not loaded");
-  std::call_once(once, [] { loaded = Open(); });
-  return loaded;
-}
+Result<const CryptoLibrary*> CryptoLibrary::Load() { return LoadOnce(&Open); }
 
 const CryptoLibrary& Crypto() {
   Result<const CryptoLibrary*> loaded = CryptoLibrary::Load();

@@ -9,7 +9,7 @@
 // that expand to library calls (OPENSSL_free, BIO_get_mem_*, sk_*) are spelled out by the callers
 // with the functions below.
 //
-// Threading: Crypto() is thread-safe (the table is built once, std::call_once) and immutable.
+// Threading: Crypto() is thread-safe (the table is built once, LoadOnce) and immutable.
 #pragma once
 
 #include <openssl/bio.h>

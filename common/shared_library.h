@@ -1,17 +1,18 @@
 // SharedLibrary: a shared library opened at run time (dlopen) for a dependency that only some
 // commands need.
 //
-// Why: libcurl, and SQLite's libsqlite3 are linked with BIND_NOW by Debian, so merely linking
+// Why: Debian links libcrypto, libsqlite3 and libcurl with BIND_NOW, so merely linking
 // them makes every esimctl process resolve thousands of their symbols at start-up, even
 // `profile list`, which never uses them (docs/performance.md, "Start-up"). A component that
 // needs one opens it on first use through this class and binds the entry points it calls into
 // pointers typed from the library's own header, so every call is still checked by the
 // compiler. A library opened here is never closed: such libraries keep process-wide state.
 //
-// Threading: Open and Bind are not synchronised; callers load once (std::call_once) and
+// Threading: Open and Bind are not synchronised; callers load once (LoadOnce below) and
 // publish an immutable table of pointers.
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "common/status.h"
@@ -42,5 +43,15 @@ class SharedLibrary {
   std::string soname_;
   std::string missing_;  // ", "-separated names Bind() did not find
 };
+
+// Runs `open` the first time it is called for `Table` and returns its answer, the table or the
+// error, on that and every later call: one load per process, thread-safe.
+template <typename Table>
+Result<const Table*> LoadOnce(Result<const Table*> (*open)()) {
+  static std::once_flag once;
+  static Result<const Table*> loaded = Status(ErrorCode::kInternal, "not loaded");
+  std::call_once(once, [open] { loaded = open(); });
+  return loaded;
+}
 
 }  // namespace esim

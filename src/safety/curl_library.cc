@@ -1,6 +1,5 @@
 #include "src/safety/curl_library.h"
 
-#include <mutex>
 #include <string>
 
 #include "common/shared_library.h"
@@ -50,11 +49,6 @@ Result<const CurlLibrary*> Open() {
 
 }  // namespace
 
-Result<const CurlLibrary*> CurlLibrary::Load() {
-  static std::once_flag once;
-  static Result<const CurlLibrary*> loaded = Status(ErrorCode::kInternal, "libcurl not loaded");
-  std::call_once(once, [] { loaded = Open(); });
-  return loaded;
-}
+Result<const CurlLibrary*> CurlLibrary::Load() { return LoadOnce(&Open); }
 
 }  // namespace esim

@@ -7,7 +7,7 @@
 // client is created, once per process. The pointers are typed from <curl/curl.h>, so the
 // compiler still checks every call against the installed headers.
 //
-// Threading: Load() is thread-safe (std::call_once); the table it returns is immutable.
+// Threading: Load() is thread-safe (LoadOnce); the table it returns is immutable.
 #pragma once
 
 #include <curl/curl.h>

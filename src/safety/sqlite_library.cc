@@ -1,6 +1,5 @@
 #include "src/safety/sqlite_library.h"
 
-#include <mutex>
 
 #include "common/shared_library.h"
 
@@ -40,11 +39,6 @@ Result<const SqliteLibrary*> Open() {
 
 }  // namespace
 
-Result<const SqliteLibrary*> SqliteLibrary::Load() {
-  static std::once_flag once;
-  static Result<const SqliteLibrary*> loaded = Status(ErrorCode::kInternal, "libsqlite3 not loaded");
-  std::call_once(once, [] { loaded = Open(); });
-  return loaded;
-}
+Result<const SqliteLibrary*> SqliteLibrary::Load() { return LoadOnce(&Open); }
 
 }  // namespace esim

@@ -6,7 +6,7 @@
 // (docs/performance.md, "Start-up"). libsqlite3.so.0 is opened (common/shared_library.h) the
 // first time a journal is opened, once per process. The pointers are typed from <sqlite3.h>.
 //
-// Threading: Load() is thread-safe (std::call_once); the table it returns is immutable.
+// Threading: Load() is thread-safe (LoadOnce); the table it returns is immutable.
 #pragma once
 
 #include <sqlite3.h>

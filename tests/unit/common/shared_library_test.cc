@@ -42,5 +42,23 @@ TEST(SharedLibraryTest, CheckNamesEveryMissingSymbol) {
   EXPECT_NE(length, nullptr);
 }
 
+struct CountingTable {
+  static int opens;
+  static Result<const CountingTable*> Open() {
+    ++opens;
+    return Status(ErrorCode::kInternal, "missing on purpose");
+  }
+};
+int CountingTable::opens = 0;
+
+TEST(SharedLibraryTest, LoadOnceOpensOnceAndKeepsTheAnswer) {
+  for (int i = 0; i < 3; ++i) {
+    Result<const CountingTable*> loaded = LoadOnce(&CountingTable::Open);
+    ASSERT_FALSE(loaded.ok());
+    EXPECT_EQ(loaded.status().message(), "missing on purpose");
+  }
+  EXPECT_EQ(CountingTable::opens, 1);
+}
+
 }  // namespace
 }  // namespace esim
