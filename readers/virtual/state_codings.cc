@@ -107,7 +107,11 @@ Result<Bytes> ParseVersion(const std::string& text) {
 
 std::string VersionText(ByteView v) {
   std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? "." : "") + std::to_string(v[i]);
+  for (size_t i = 0; i < v.size(); ++i) {
+    // Appended piece by piece: `"." + std::to_string(...)` trips g++ 12's -Wrestrict at -O3.
+    if (i != 0) out += '.';
+    out += std::to_string(v[i]);
+  }
   return out;
 }
 
