@@ -86,6 +86,11 @@ SCENARIOS=(
   "profile disable (1 notification)|five|rw|0|profile disable $NORTHWIND --no-notify"
   "profile delete (1 notification)|five|rw|0|profile delete $CONTOSO --yes --no-notify"
   "notification process --all (3, no server)|five|rw|40|${NOSERVER[*]} notification process --all"
+  # The same card announcing T=1 and extended length (esimctl-vcard --extended-length): answers come
+  # whole, without GET RESPONSE rounds.
+  "profile list (5), extended length|five+ext|ro|0|profile list"
+  "profile list --icons (50), extended length|fifty+ext|ro|0|profile list --icons"
+  "profile disable (1 notification), extended length|five+ext|rw|0|profile disable $NORTHWIND --no-notify"
 )
 LATENCIES=(0 20)
 # With the test SM-DP+ (BUILD/tests/test-smdp) and the SGP.26 test PKI (../shared/sgp26, as for
@@ -125,12 +130,14 @@ fi
 run_scenario() {
   local idx=$1 lat=$2 name state mode want args res i
   IFS='|' read -r name state mode want args <<<"${SCENARIOS[$idx]}"
+  local card=(--vcard-arg=--latency-ms="$lat")
+  if [[ $state == *+ext ]]; then state=${state%+ext}; card+=(--vcard-arg=--extended-length); fi
   res=$WORK/r-$idx-$lat
   : >"$res"
   # shellcheck disable=SC2206
   local argv=($args)
   if [ "$mode" = ro ]; then
-    "$RIG" --state "$WORK/$state.json" --vcard-arg=--latency-ms="$lat" -- \
+    "$RIG" --state "$WORK/$state.json" "${card[@]}" -- \
       "$0" --inner "$res" "$RUNS" "$res.trace" -- "$ESIMCTL" "${argv[@]}" ||
       { say "rig failed for $name"; return 1; }
   else
@@ -139,7 +146,7 @@ run_scenario() {
       mkdir -p "$jdir"
       # Run 0 is the traced one (not timed): a trace file costs a little time of its own.
       if [ "$i" = 0 ]; then trace=$res.trace; runs=0; fi
-      "$RIG" --state "$WORK/$state.json" --vcard-arg=--latency-ms="$lat" -- \
+      "$RIG" --state "$WORK/$state.json" "${card[@]}" -- \
         "$0" --inner "$res" "$runs" "$trace" -- "$ESIMCTL" --journal "$jdir/journal.db" "${argv[@]}" ||
         { say "rig failed for $name"; return 1; }
     done
@@ -163,19 +170,22 @@ for lat in "${LATENCIES[@]}"; do
 done
 
 # ---- 2a. start-up cost -----------------------------------------------------------------------
-# esimctl --version does no work: its CPU time is the fixed cost of every command. Two empty C
-# programs linked against esimctl's own NEEDED libraries, with and without libcurl, split it.
+# esimctl --version does no work: its CPU time is the fixed cost of every command. Empty C programs
+# split it: one linked against esimctl's own NEEDED libraries, one linked as esimctl was before
+# libcurl and SQLite were opened on first use and libstdc++ linked statically (issue 5), one bare.
 say "start-up cost"
-NEEDED=$(readelf -d "$ESIMCTL" | sed -n 's/.*Shared library: \[lib\(.*\)\.so.*\]/\1/p')
+NEEDED=$(readelf -d "$ESIMCTL" | sed -n 's/.*Shared library: \[lib\([^.]*\)\.so.*\]/\1/p' | grep -v '^ld-linux')
 echo 'int main(void) { return 0; }' >"$WORK/empty.c"
 cc -O2 "$WORK/empty.c" -o "$WORK/empty-plain"
 # shellcheck disable=SC2046
 cc -O2 "$WORK/empty.c" -o "$WORK/empty-libs" -Wl,--no-as-needed $(printf -- '-l%s ' $NEEDED)
 # shellcheck disable=SC2046
-cc -O2 "$WORK/empty.c" -o "$WORK/empty-nocurl" -Wl,--no-as-needed $(printf -- '-l%s ' $NEEDED | sed 's/-lcurl //')
+cc -O2 "$WORK/empty.c" -o "$WORK/empty-linked" -Wl,--no-as-needed $(printf -- '-l%s ' $NEEDED) \
+  -lstdc++ -lgcc_s -lssl -lsqlite3 -lcurl
 STARTUP=()
 for probe in "esimctl --version|$ESIMCTL --version" "empty program, esimctl's libraries|$WORK/empty-libs" \
-             "empty program, esimctl's libraries but libcurl|$WORK/empty-nocurl" "empty program, libc only|$WORK/empty-plain"; do
+             "empty program, libraries as linked before (+ libstdc++, libssl, libsqlite3, libcurl)|$WORK/empty-linked" \
+             "empty program, libc only|$WORK/empty-plain"; do
   label=${probe%%|*}; cmd=${probe#*|}
   : >"$WORK/startup"
   # shellcheck disable=SC2086
@@ -293,7 +303,8 @@ RSS_TARGET_KB=16384
   echo "### Start-up (the fixed cost of every command)"
   echo
   echo "30 runs each, median CPU time (user + sys) and peak RSS. The empty programs are linked"
-  echo "(\`-Wl,--no-as-needed\`) against the libraries esimctl itself names (NEEDED), with and without libcurl."
+  echo "(\`-Wl,--no-as-needed\`) against the libraries esimctl names (NEEDED), and against those it named"
+  echo "before libcurl and SQLite were opened on first use and libstdc++ linked in."
   echo
   echo "| program | shared libraries loaded | CPU median (ms) | peak RSS (MB) |"
   echo "|---|---:|---:|---:|"
@@ -305,8 +316,8 @@ RSS_TARGET_KB=16384
   if [ "${#MASSIF[@]}" -gt 0 ]; then
     echo "### Heap (valgrind massif, latency 0)"
     echo
-    echo "Peak RSS counts the pages of every shared library esimctl touched (OpenSSL, libcurl and its"
-    echo "dependencies, SQLite, libstdc++), most of them shared with other processes; esimctl's own heap"
+    echo "Peak RSS counts the pages of every shared library esimctl touched (OpenSSL; SQLite, libcurl and"
+    echo "its dependencies when the command journals or delivers), most of them shared with other processes; esimctl's own heap"
     echo "peak (malloc, with allocator overhead) is:"
     echo
     echo "| command | heap peak (MB) |"
