@@ -16,31 +16,7 @@ DEF_NOTES="7:install:$I1 8:enable:$I1 9:install:$I2"
 EXT_ATR=3B9F96811FC78031E073FE215B633A204E83009000D2  # T=1, capabilities 5B, TCK D2
 DEF_ATR=3B9F96801FC78031E073FE211B633A204E8300900093
 
-# Inside a rig script: run NAME ARGS... keeps esimctl's $WORK/NAME.{out,err,rc}; snap NAME keeps
-# the card's state file.
-cat >"$WORK/pre.sh" <<'PRE'
-run() { local n=$1; shift; "$ESIMCTL" "$@" >"$WORK/$n.out" 2>"$WORK/$n.err"; echo $? >"$WORK/$n.rc"; }
-snap() { cp "$ESIMCTL_RIG_STATE" "$WORK/$1.state"; }
-PRE
-# session [RIG_ARGS...] -- SCRIPT: SCRIPT (bash, with run/snap) in one rig invocation.
-session() {
-  local args=()
-  while [ "$1" != -- ]; do args+=("$1"); shift; done
-  shift
-  set +e
-  rig ${args[@]+"${args[@]}"} -- bash -c ". \"\$WORK/pre.sh\"; $1"
-  local rc=$?
-  set -e
-  [ "$rc" = 0 ] || fail "session exited $rc: $1"
-}
-load() {
-  OUT=$(cat "$WORK/$1.out" 2>/dev/null || true)
-  ERR=$(cat "$WORK/$1.err" 2>/dev/null || true)
-  RC=$(cat "$WORK/$1.rc" 2>/dev/null || echo missing)
-}
-js() { jq -r "$1" <<<"$OUT" 2>/dev/null || echo "not JSON"; }
-states() { jq -r '[.profiles[] | "\(.iccid)=\(.state)"] | join(" ")' "$WORK/$1.state" 2>/dev/null || echo "no state"; }
-notes() { jq -r '[.notifications[] | "\(.seqNumber):\(.event):\(.iccid)"] | join(" ")' "$WORK/$1.state" 2>/dev/null || echo "no state"; }
+. "$(dirname "$0")/session_lib.sh"
 # C-APDUs in a trace, and those of them in extended form: after the 4 header bytes a short APDU
 # has a non-zero Lc or is exactly 5 bytes; an extended one has a 00 byte and more after it.
 apdus() { grep -c '^> ' "$WORK/$1.trace" || true; }

@@ -25,33 +25,7 @@ I3=8999030030000003034  # disabled, test profile
 EID=89049032000000000000000012345644
 DEF_STATES="$I1=enabled $I2=disabled $I3=disabled"
 
-# Inside a rig script: run NAME ARGS... keeps esimctl's $WORK/NAME.{out,err,rc}; snap NAME keeps
-# the card's state file. Every state change journals into $WORK (never $HOME).
-cat >"$WORK/pre.sh" <<'EOF'
-run() { local n=$1; shift; "$ESIMCTL" "$@" >"$WORK/$n.out" 2>"$WORK/$n.err"; echo $? >"$WORK/$n.rc"; }
-snap() { cp "$ESIMCTL_RIG_STATE" "$WORK/$1.state"; }
-EOF
-# session [RIG_ARGS...] -- SCRIPT: SCRIPT (bash, with run/snap) in one rig invocation.
-session() {
-  local args=()
-  while [ "$1" != -- ]; do args+=("$1"); shift; done
-  shift
-  set +e
-  rig ${args[@]+"${args[@]}"} -- bash -c ". \"\$WORK/pre.sh\"; $1"
-  local rc=$?
-  set -e
-  [ "$rc" = 0 ] || fail "session exited $rc: $1"
-}
-load() {
-  OUT=$(cat "$WORK/$1.out" 2>/dev/null || true)
-  ERR=$(cat "$WORK/$1.err" 2>/dev/null || true)
-  RC=$(cat "$WORK/$1.rc" 2>/dev/null || echo missing)
-}
-js() { jq -r "$1" <<<"$OUT" 2>/dev/null || echo "not JSON"; }
-# states NAME / notes NAME: profiles "iccid=state ..." and pending notifications
-# "seq:event:iccid ..." in the card's state file kept by snap NAME.
-states() { jq -r '[.profiles[] | "\(.iccid)=\(.state)"] | join(" ")' "$WORK/$1.state" 2>/dev/null || echo "no state"; }
-notes() { jq -r '[.notifications[] | "\(.seqNumber):\(.event):\(.iccid)"] | join(" ")' "$WORK/$1.state" 2>/dev/null || echo "no state"; }
+. "$(dirname "$0")/session_lib.sh"
 DEF_NOTES="7:install:$I1 8:enable:$I1 9:install:$I2"
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
