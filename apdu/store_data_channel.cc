@@ -17,7 +17,6 @@ constexpr uint8_t kInsStoreData = 0xE2;
 constexpr uint8_t kP1MoreBlocks = 0x11;
 constexpr uint8_t kP1LastBlock = 0x91;
 constexpr uint16_t kSwNotFound = 0x6A82;
-constexpr uint16_t kSwWrongLength = 0x6700;
 constexpr size_t kMaxBlocks = 256;  // P2 is one byte
 
 std::string DescribeAid(ByteView aid) {
@@ -111,15 +110,15 @@ Result<Bytes> StoreDataChannel::Send(ByteView es10_request) {
   last_status_word_ = 0;
   ResponseApdu response;
   for (size_t i = 0; i < commands.size(); ++i) {
-    const bool sent_extended = transport_.extended_length_in_use() && commands[i].NeedsExtended();
+    const bool extended_before = transport_.extended_length_in_use();
     ESIM_ASSIGN_OR_RETURN(response, transport_.Transceive(commands[i]));
     last_status_word_ = response.sw;
-    if (i == 0 && sent_extended && response.sw == kSwWrongLength &&
-        !transport_.extended_length_in_use()) {
-      // The card refused the first block in extended form and executed nothing (6700 is a
-      // checking error; no chain was started): the transport now sends short APDUs, so the
-      // request is planned again in short blocks and sent from block 0. Only block 0 may be
-      // re-sent: after an accepted block the card holds part of the chain.
+    if (i == 0 && extended_before && !transport_.extended_length_in_use()) {
+      // The transport falls back only when the card answers 6700 to a command sent in extended
+      // form, so the card refused this first block and executed nothing (6700 is a checking
+      // error; no chain was started): the request is planned again in short blocks and sent
+      // from block 0. Only block 0 may be re-sent: after an accepted block the card holds part
+      // of the chain.
       ESIM_ASSIGN_OR_RETURN(commands, Plan(es10_request));
       ESIM_ASSIGN_OR_RETURN(response, transport_.Transceive(commands[0]));
       last_status_word_ = response.sw;
