@@ -271,7 +271,8 @@ RSS_TARGET_KB=16384
   echo
   echo "\`tests/pcsc-rig.sh\`: a private pcscd, the virtual eUICC (\`esimctl-vcard\`) behind vpcd, exclusive"
   echo "reader, basic channel, 255-byte STORE DATA blocks, short APDUs (answers come in 256-byte GET RESPONSE"
-  echo "pieces). Card states: \`tests/data/five-profiles.json\` (3 pending notifications) with a 1 KB icon per"
+  echo "pieces); the rows marked \"extended length\" use the same card with \`--extended-length\` (T=1, one"
+  echo "extended STORE DATA per request, answers whole). Card states: \`tests/data/five-profiles.json\` (3 pending notifications) with a 1 KB icon per"
   echo "profile, and a 50-profile copy of it. Commands that change the card run with \`--no-notify\` (or, for"
   echo "\`notification process\`, against an SM-DP+ that refuses the connection, one attempt) and a fresh"
   echo "journal. The row \"delivered over TLS\" (present when \`tests/test-smdp\` and the SGP.26 test PKI in"
