@@ -27,6 +27,22 @@ void* AllocZeroed(size_t size) {
 
 namespace {
 
+// Where in the message a reader or the walker is: a chain of segments on the stack, spelt out
+// only for an error message.
+struct Path {
+  const Path* parent = nullptr;
+  const char* name = nullptr;  // the type at the root, a member below it
+  long index = -1;             // or, for an item of a SEQUENCE OF, its position
+
+  Path Member(const char* member) const { return Path{this, member, -1}; }
+  Path Item(size_t i) const { return Path{this, nullptr, static_cast<long>(i)}; }
+  std::string Text() const {
+    if (parent == nullptr) return name;
+    if (name == nullptr) return parent->Text() + "[" + std::to_string(index) + "]";
+    return parent->Text() + "." + name;
+  }
+};
+
 // ---- Raw TLV reading ----------------------------------------------------------------
 
 struct Tlv {
@@ -36,15 +52,15 @@ struct Tlv {
   ByteView content;
 };
 
-Result<Tlv> ReadTlv(ByteView in, const std::string& path) {
+Result<Tlv> ReadTlv(ByteView in, const Path& path) {
   Tlv tlv;
   ssize_t tag_len = ber_fetch_tag(in.data(), in.size(), &tlv.tag);
-  if (tag_len <= 0) return Malformed(path + ": truncated tag");
+  if (tag_len <= 0) return Malformed(path.Text() + ": truncated tag");
   const size_t tag_size = static_cast<size_t>(tag_len);
   ber_tlv_len_t length = 0;
   ssize_t len_len = ber_fetch_length((in[0] & 0x20) != 0 ? 1 : 0, in.data() + tag_size,
                                      in.size() - tag_size, &length);
-  if (len_len <= 0) return Malformed(path + ": truncated or oversized length");
+  if (len_len <= 0) return Malformed(path.Text() + ": truncated or oversized length");
   const size_t header = tag_size + static_cast<size_t>(len_len);
   tlv.tag_bytes = in.first(tag_size);
   if (length < 0) {
@@ -52,7 +68,7 @@ Result<Tlv> ReadTlv(ByteView in, const std::string& path) {
     const ByteView rest = in.subspan(header);
     size_t used = 0;
     while (rest.size() - used < 2 || rest[used] != 0 || rest[used + 1] != 0) {
-      if (rest.size() - used < 2) return Malformed(path + ": indefinite length without end-of-contents");
+      if (rest.size() - used < 2) return Malformed(path.Text() + ": indefinite length without end-of-contents");
       ESIM_ASSIGN_OR_RETURN(Tlv child, ReadTlv(rest.subspan(used), path));
       used += child.whole.size();
     }
@@ -61,7 +77,7 @@ Result<Tlv> ReadTlv(ByteView in, const std::string& path) {
     return tlv;
   }
   if (static_cast<size_t>(length) > in.size() - header) {
-    return Malformed(path + ": element " + ToHex(in.first(tag_size)) + " claims " +
+    return Malformed(path.Text() + ": element " + ToHex(in.first(tag_size)) + " claims " +
                      std::to_string(length) + " bytes, only " + std::to_string(in.size() - header) +
                      " present");
   }
@@ -70,7 +86,7 @@ Result<Tlv> ReadTlv(ByteView in, const std::string& path) {
   return tlv;
 }
 
-Result<std::vector<Tlv>> ReadAll(ByteView content, const std::string& path) {
+Result<std::vector<Tlv>> ReadAll(ByteView content, const Path& path) {
   std::vector<Tlv> children;
   while (!content.empty()) {
     ESIM_ASSIGN_OR_RETURN(Tlv child, ReadTlv(content, path));
@@ -87,9 +103,11 @@ Result<std::vector<Tlv>> ReadAll(ByteView content, const std::string& path) {
 // silently (a ProfileInfo without its state, a NotificationMetadata without its
 // event). Worse, once it has skipped an unknown member it drops the known ones
 // that follow. So the walker follows the type descriptors over the raw TLVs
-// first: it reports out-of-order, repeated and missing members by name, and
-// rebuilds the element without the unknown members (skipped by length, never by
-// scanning), in DER lengths. asn1c then decodes that clean copy.
+// first: it reports out-of-order, repeated and missing members by name. An
+// element with unknown members (skipped by length, never by scanning) or
+// non-DER lengths is then rebuilt without them, in DER lengths, by a second walk,
+// and asn1c decodes that clean copy. A clean element (what cards send) is
+// decoded where it lies: the first walk copies nothing and allocates no paths.
 
 enum class Kind { kSequence, kSequenceOf, kChoice, kOther };
 
@@ -116,24 +134,42 @@ bool MemberAccepts(const asn_TYPE_member_t& member, ber_tlv_tag_t tag) {
   return KindOf(*member.type) == Kind::kChoice && ChoiceAlternative(*member.type, tag) >= 0;
 }
 
-Bytes Copy(ByteView bytes) { return Bytes(bytes.begin(), bytes.end()); }
-
-void Append(Bytes& out, const Bytes& more) { out.insert(out.end(), more.begin(), more.end()); }
-
-Result<Bytes> WalkType(const asn_TYPE_descriptor_t& type, int explicit_wrappers, const Tlv& tlv,
-                       const std::string& path);
-
-Result<Bytes> WalkMember(const asn_TYPE_member_t& member, const Tlv& tlv, const std::string& path) {
-  if (member.flags & ATF_OPEN_TYPE) return Copy(tlv.whole);
-  return WalkType(*member.type, member.tag_mode > 0 ? 1 : 0, tlv, path);
+// Bytes of the DER length of `size`.
+size_t DerLengthSize(size_t size) {
+  size_t bytes = 1;
+  if (size >= 0x80) {
+    for (size_t rest = size; rest > 0; rest >>= 8) ++bytes;
+  }
+  return bytes;
 }
 
-// The content of a SEQUENCE: known members checked and rebuilt, unknown ones dropped.
-Result<Bytes> WalkSequence(const asn_TYPE_descriptor_t& type, const Tlv& tlv, const std::string& path) {
+// True if the header of `tlv` is already DER (definite length in the fewest bytes).
+bool HasDerHeader(const Tlv& tlv) {
+  return tlv.whole.size() == tlv.tag_bytes.size() + DerLengthSize(tlv.content.size()) + tlv.content.size();
+}
+
+void Append(Bytes& out, ByteView more) { out.insert(out.end(), more.begin(), more.end()); }
+
+// Checks `tlv` as a value of `type` (behind `explicit_wrappers` explicit tags of a member).
+// Returns whether it already is clean DER of the known members. With `out`, also appends that
+// clean element to *out.
+Result<bool> WalkType(const asn_TYPE_descriptor_t& type, int explicit_wrappers, const Tlv& tlv,
+                      const Path& path, Bytes* out);
+
+Result<bool> WalkMember(const asn_TYPE_member_t& member, const Tlv& tlv, const Path& path, Bytes* out) {
+  if (member.flags & ATF_OPEN_TYPE) {
+    if (out != nullptr) Append(*out, tlv.whole);
+    return true;
+  }
+  return WalkType(*member.type, member.tag_mode > 0 ? 1 : 0, tlv, path, out);
+}
+
+// The content of a SEQUENCE: known members checked (and appended to *out), unknown ones dropped.
+Result<bool> WalkSequence(const asn_TYPE_descriptor_t& type, const Tlv& tlv, const Path& path, Bytes* out) {
   ESIM_ASSIGN_OR_RETURN(std::vector<Tlv> children, ReadAll(tlv.content, path));
   const auto members = std::span(type.elements, static_cast<size_t>(type.elements_count));
   std::vector<bool> seen(members.size(), false);
-  Bytes content;
+  bool clean = true;
   size_t next = 0;  // members before `next` are behind us
   for (const Tlv& child : children) {
     std::optional<size_t> found;
@@ -143,7 +179,7 @@ Result<Bytes> WalkSequence(const asn_TYPE_descriptor_t& type, const Tlv& tlv, co
     if (!found) {
       for (size_t n = 0; n < next; ++n) {
         if (MemberAccepts(members[n], child.tag)) {
-          return Malformed(path + "." + members[n].name + ": " +
+          return Malformed(path.Member(members[n].name).Text() + ": " +
                            (seen[n] ? "repeated" : "out of ASN.1 order") + " (tag " +
                            ToHex(child.tag_bytes) + " after " + members[next - 1].name + ")");
         }
@@ -151,76 +187,91 @@ Result<Bytes> WalkSequence(const asn_TYPE_descriptor_t& type, const Tlv& tlv, co
       // An open type (ANY) takes whatever comes at its position.
       if (next < members.size() && (members[next].flags & ATF_OPEN_TYPE)) found = next;
     }
-    if (!found) continue;  // unknown member of an extensible SEQUENCE: skipped by length
-    ESIM_ASSIGN_OR_RETURN(Bytes member, WalkMember(members[*found], child, path + "." + members[*found].name));
-    Append(content, member);
+    if (!found) {  // unknown member of an extensible SEQUENCE: skipped by length
+      clean = false;
+      continue;
+    }
+    ESIM_ASSIGN_OR_RETURN(const bool member_clean,
+                          WalkMember(members[*found], child, path.Member(members[*found].name), out));
+    clean = clean && member_clean;
     seen[*found] = true;
     next = *found + 1;
   }
   for (size_t n = 0; n < members.size(); ++n) {
     if (!seen[n] && members[n].optional == 0) {
-      return Malformed(path + "." + members[n].name + ": mandatory member missing");
+      return Malformed(path.Member(members[n].name).Text() + ": mandatory member missing");
     }
   }
-  return content;
+  return clean;
 }
 
-Result<Bytes> WalkType(const asn_TYPE_descriptor_t& type, int explicit_wrappers, const Tlv& tlv,
-                       const std::string& path) {
+// The items of a SEQUENCE OF, each checked (and appended to *out).
+Result<bool> WalkSequenceOf(const asn_TYPE_descriptor_t& type, const Tlv& tlv, const Path& path, Bytes* out) {
+  ESIM_ASSIGN_OR_RETURN(std::vector<Tlv> items, ReadAll(tlv.content, path));
+  const asn_TYPE_member_t& element = type.elements[0];
+  bool clean = true;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!(element.flags & ATF_OPEN_TYPE) && !MemberAccepts(element, items[i].tag)) {
+      return Malformed(path.Item(i).Text() + ": unexpected tag " + ToHex(items[i].tag_bytes));
+    }
+    ESIM_ASSIGN_OR_RETURN(const bool item_clean, WalkMember(element, items[i], path.Item(i), out));
+    clean = clean && item_clean;
+  }
+  return clean;
+}
+
+Result<bool> WalkType(const asn_TYPE_descriptor_t& type, int explicit_wrappers, const Tlv& tlv,
+                      const Path& path, Bytes* out) {
   const Kind kind = KindOf(type);
-  if (kind == Kind::kOther) return Copy(tlv.whole);
+  if (kind == Kind::kOther) {
+    if (out != nullptr) Append(*out, tlv.whole);
+    return true;
+  }
   // Tags in front of the type's own: a CHOICE has none of its own, so every tag
   // on it is an explicit wrapper ([45] CHOICE = BF2D around the alternative).
   const int wrappers = explicit_wrappers + type.tags_count - (kind == Kind::kChoice ? 0 : 1);
   std::vector<ByteView> wrapper_tags;
+  bool clean = true;
   Tlv current = tlv;
   for (int i = 0; i < wrappers; ++i) {
     ESIM_ASSIGN_OR_RETURN(std::vector<Tlv> inner, ReadAll(current.content, path));
     if (inner.size() != 1) {
-      return Malformed(path + ": explicit tag " + ToHex(current.tag_bytes) +
+      return Malformed(path.Text() + ": explicit tag " + ToHex(current.tag_bytes) +
                        " must hold exactly one element, holds " + std::to_string(inner.size()));
     }
+    clean = clean && HasDerHeader(current);
     wrapper_tags.push_back(current.tag_bytes);
     current = inner[0];
   }
-  Bytes rebuilt;
-  switch (kind) {
-    case Kind::kSequence: {
-      ESIM_ASSIGN_OR_RETURN(Bytes content, WalkSequence(type, current, path));
-      rebuilt = DerElement(current.tag_bytes, content);
-      break;
+  // Without `out` only the checks run; with it, the element's content is built here first,
+  // since its DER length comes before it.
+  Bytes content;
+  Bytes* const into = out != nullptr ? &content : nullptr;
+  bool content_clean = true;
+  if (kind == Kind::kChoice) {
+    const int alternative = ChoiceAlternative(type, current.tag);
+    if (alternative < 0) {
+      return Malformed(path.Text() + ": no alternative has tag " + ToHex(current.tag_bytes));
     }
-    case Kind::kSequenceOf: {
-      ESIM_ASSIGN_OR_RETURN(std::vector<Tlv> items, ReadAll(current.content, path));
-      Bytes content;
-      const asn_TYPE_member_t& element = type.elements[0];
-      for (size_t i = 0; i < items.size(); ++i) {
-        const std::string item_path = path + "[" + std::to_string(i) + "]";
-        if (!(element.flags & ATF_OPEN_TYPE) && !MemberAccepts(element, items[i].tag)) {
-          return Malformed(item_path + ": unexpected tag " + ToHex(items[i].tag_bytes));
-        }
-        ESIM_ASSIGN_OR_RETURN(Bytes item, WalkMember(element, items[i], item_path));
-        Append(content, item);
-      }
-      rebuilt = DerElement(current.tag_bytes, content);
-      break;
+    const asn_TYPE_member_t& member = type.elements[alternative];
+    ESIM_ASSIGN_OR_RETURN(content_clean, WalkMember(member, current, path.Member(member.name), into));
+  } else {
+    if (kind == Kind::kSequence) {
+      ESIM_ASSIGN_OR_RETURN(content_clean, WalkSequence(type, current, path, into));
+    } else {
+      ESIM_ASSIGN_OR_RETURN(content_clean, WalkSequenceOf(type, current, path, into));
     }
-    case Kind::kChoice: {
-      const int alternative = ChoiceAlternative(type, current.tag);
-      if (alternative < 0) {
-        return Malformed(path + ": no alternative has tag " + ToHex(current.tag_bytes));
-      }
-      const asn_TYPE_member_t& member = type.elements[alternative];
-      ESIM_ASSIGN_OR_RETURN(rebuilt, WalkMember(member, current, path + "." + member.name));
-      break;
-    }
-    case Kind::kOther:
-      break;
+    content_clean = content_clean && HasDerHeader(current);
+    if (out != nullptr) content = DerElement(current.tag_bytes, content);
   }
-  for (auto tag = wrapper_tags.rbegin(); tag != wrapper_tags.rend(); ++tag) {
-    rebuilt = DerElement(*tag, rebuilt);
+  clean = clean && content_clean;
+  if (out != nullptr) {
+    for (auto tag = wrapper_tags.rbegin(); tag != wrapper_tags.rend(); ++tag) {
+      content = DerElement(*tag, content);
+    }
+    Append(*out, content);
   }
-  return rebuilt;
+  return clean;
 }
 
 bool OuterTagMatches(const asn_TYPE_descriptor_t& type, ber_tlv_tag_t tag) {
@@ -253,7 +304,8 @@ int AppendToBytes(const void* buffer, size_t size, void* key) {
 Status DecodeElement(asn_TYPE_descriptor_t& type, ByteView der, void** structure) {
   const std::string name = type.name;
   if (der.empty()) return Malformed(name + ": empty input");
-  ESIM_ASSIGN_OR_RETURN(Tlv tlv, ReadTlv(der, name));
+  const Path root{nullptr, type.name, -1};
+  ESIM_ASSIGN_OR_RETURN(Tlv tlv, ReadTlv(der, root));
   if (tlv.whole.size() != der.size()) {
     return Malformed(name + ": " + std::to_string(der.size() - tlv.whole.size()) +
                      " trailing bytes after the element");
@@ -262,7 +314,12 @@ Status DecodeElement(asn_TYPE_descriptor_t& type, ByteView der, void** structure
     return Malformed(name + ": unexpected outer tag " + ToHex(tlv.tag_bytes) +
                      (type.tags_count > 0 ? " (expected " + TagText(type.tags[0]) + ")" : ""));
   }
-  ESIM_ASSIGN_OR_RETURN(const Bytes clean, WalkType(type, 0, tlv, name));
+  // First walk: the checks. Only an element that is not clean DER of the known members gets a
+  // second walk that builds that clean copy.
+  ESIM_ASSIGN_OR_RETURN(const bool already_clean, WalkType(type, 0, tlv, root, nullptr));
+  Bytes rebuilt;
+  if (!already_clean) ESIM_RETURN_IF_ERROR(WalkType(type, 0, tlv, root, &rebuilt).status());
+  const ByteView clean = already_clean ? der : ByteView(rebuilt);
   asn_dec_rval_t rval = ber_decode(nullptr, &type, structure, clean.data(), clean.size());
   if (rval.code != RC_OK) {
     return Malformed(name + ": BER decoding failed near byte " + std::to_string(rval.consumed) +
@@ -312,7 +369,7 @@ Result<Bytes> EncodeMember(const asn_TYPE_member_t& member, const void* value) {
 
 Status DecodeMember(const asn_TYPE_member_t& member, ByteView der, void** value) {
   const std::string name = member.name;
-  ESIM_ASSIGN_OR_RETURN(Tlv tlv, ReadTlv(der, name));
+  ESIM_ASSIGN_OR_RETURN(Tlv tlv, ReadTlv(der, Path{nullptr, member.name, -1}));
   if (tlv.whole.size() != der.size()) return InvalidInput(name + ": trailing bytes after the element");
   if (tlv.tag != member.tag) {
     return InvalidInput(name + ": must start with tag " + TagText(member.tag) + ", not " +
@@ -327,8 +384,9 @@ Status DecodeMember(const asn_TYPE_member_t& member, ByteView der, void** value)
 }
 
 Result<std::vector<ByteView>> ChildElements(ByteView element) {
-  ESIM_ASSIGN_OR_RETURN(Tlv tlv, ReadTlv(element, "element"));
-  ESIM_ASSIGN_OR_RETURN(std::vector<Tlv> children, ReadAll(tlv.content, "element"));
+  const Path element_path{nullptr, "element", -1};
+  ESIM_ASSIGN_OR_RETURN(Tlv tlv, ReadTlv(element, element_path));
+  ESIM_ASSIGN_OR_RETURN(std::vector<Tlv> children, ReadAll(tlv.content, element_path));
   std::vector<ByteView> out;
   for (const Tlv& child : children) out.push_back(child.whole);
   return out;
