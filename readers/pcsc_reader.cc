@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstring>
 
 #include "readers/atr.h"
 #include "readers/pcsc_error.h"
@@ -33,6 +34,12 @@ std::string Listing(const std::vector<std::string>& readers) {
   }
   return out;
 }
+
+// Frees what pcsc-lite allocated for SCARD_AUTOALLOCATE (no exchange with pcscd).
+struct PcscMemoryFree {
+  SCARDCONTEXT context;
+  void operator()(char* memory) const { SCardFreeMemory(context, memory); }
+};
 
 PcscReaderStatus FromState(const SCARD_READERSTATE& rs) {
   PcscReaderStatus st;
@@ -64,28 +71,19 @@ Result<std::unique_ptr<PcscContext>> PcscContext::Establish() {
 PcscContext::~PcscContext() { SCardReleaseContext(context_); }
 
 Result<std::vector<std::string>> PcscContext::ListReaders() {
-  // The reader list can change between the size query and the fetch (hotplug): retry then.
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    DWORD size = 0;
-    LONG rv = SCardListReaders(context_, nullptr, nullptr, &size);
-    if (rv != SCARD_S_SUCCESS) return PcscError(rv, "listing readers");
-    std::string buffer(size, '\0');
-    rv = SCardListReaders(context_, nullptr, buffer.data(), &size);
-    if (rv == SCARD_E_INSUFFICIENT_BUFFER) continue;
-    if (rv != SCARD_S_SUCCESS) return PcscError(rv, "listing readers");
-    // A multi-string: names separated by NUL, ended by an empty name.
-    std::vector<std::string> names;
-    size_t pos = 0;
-    while (pos < buffer.size() && buffer[pos] != '\0') {
-      const size_t end = buffer.find('\0', pos);
-      if (end == std::string::npos) break;
-      names.push_back(buffer.substr(pos, end - pos));
-      pos = end + 1;
-    }
-    if (names.empty()) return PcscError(SCARD_E_NO_READERS_AVAILABLE, "listing readers");
-    return names;
+  // One exchange with pcscd: the library sizes and allocates the list itself.
+  LPSTR list = nullptr;
+  DWORD size = SCARD_AUTOALLOCATE;
+  const LONG rv = SCardListReaders(context_, nullptr, reinterpret_cast<LPSTR>(&list), &size);
+  if (rv != SCARD_S_SUCCESS) return PcscError(rv, "listing readers");
+  const std::unique_ptr<char, PcscMemoryFree> owned(list, PcscMemoryFree{context_});
+  // A multi-string: names separated by NUL, ended by an empty name.
+  std::vector<std::string> names;
+  for (const char* name = list; name < list + size && *name != '\0'; name += names.back().size() + 1) {
+    names.emplace_back(name, strnlen(name, static_cast<size_t>(list + size - name)));
   }
-  return Status(ErrorCode::kReaderError, "listing readers: the reader list kept changing");
+  if (names.empty()) return PcscError(SCARD_E_NO_READERS_AVAILABLE, "listing readers");
+  return names;
 }
 
 Result<PcscReaderStatus> PcscContext::QueryReader(const std::string& reader_name) {
@@ -109,9 +107,13 @@ Result<std::vector<PcscReaderStatus>> PcscContext::QueryAll() {
     if (names.status().code() == ErrorCode::kNoReader) return std::vector<PcscReaderStatus>{};
     return names.status();
   }
-  std::vector<SCARD_READERSTATE> states(names->size());
+  return QueryStates(*names);
+}
+
+Result<std::vector<PcscReaderStatus>> PcscContext::QueryStates(const std::vector<std::string>& names) {
+  std::vector<SCARD_READERSTATE> states(names.size());
   for (size_t i = 0; i < states.size(); ++i) {
-    states[i].szReader = (*names)[i].c_str();
+    states[i].szReader = names[i].c_str();
     states[i].dwCurrentState = SCARD_STATE_UNAWARE;
   }
   const LONG rv =
@@ -156,7 +158,7 @@ Result<std::string> PcscContext::ResolveReader(const std::string& spec) {
   std::vector<bool> present(readers.size(), false);
   if (spec.empty() && readers.size() > 1) {
     // Only the "pick the reader with a card" rule needs the card states.
-    ESIM_ASSIGN_OR_RETURN(std::vector<PcscReaderStatus> states, QueryAll());
+    ESIM_ASSIGN_OR_RETURN(std::vector<PcscReaderStatus> states, QueryStates(readers));
     for (size_t i = 0; i < readers.size(); ++i) {
       for (const PcscReaderStatus& st : states) {
         if (st.name == readers[i]) present[i] = st.card_present;
@@ -243,7 +245,6 @@ Result<std::unique_ptr<PcscReader>> PcscReader::Connect(PcscContext& context,
   if (rv != SCARD_S_SUCCESS) return PcscError(rv, "connecting to reader '" + reader_name + "'");
   auto reader = std::make_unique<PcscReader>(Key(), card, protocol, reader_name, options.share);
   ESIM_RETURN_IF_ERROR(reader->RefreshAtr());
-  reader->receive_buffer_.resize(MAX_BUFFER_SIZE_EXTENDED);
   return reader;
 }
 
@@ -264,9 +265,9 @@ Result<Bytes> PcscReader::Transmit(ByteView command) {
                                             std::to_string(command.size()) + " bytes)");
   }
   const SCARD_IO_REQUEST* pci = protocol_ == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
-  DWORD received = static_cast<DWORD>(receive_buffer_.size());
+  DWORD received = static_cast<DWORD>(kReceiveBufferSize);
   const LONG rv = SCardTransmit(card_, pci, command.data(), static_cast<DWORD>(command.size()),
-                                nullptr, receive_buffer_.data(), &received);
+                                nullptr, receive_buffer_.get(), &received);
   if (rv != SCARD_S_SUCCESS) {
     return PcscError(rv, "sending a command to reader '" + name_ + "'", PcscStage::kConnected);
   }
@@ -277,8 +278,7 @@ Result<Bytes> PcscReader::Transmit(ByteView command) {
                                                std::to_string(received) +
                                                " bytes, no status word: was the card removed during the command?");
   }
-  return Bytes(receive_buffer_.begin(),
-               receive_buffer_.begin() + static_cast<std::ptrdiff_t>(received));
+  return Bytes(receive_buffer_.get(), receive_buffer_.get() + received);
 }
 
 Status PcscReader::Reconnect(bool reset) {

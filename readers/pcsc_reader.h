@@ -64,6 +64,10 @@ class PcscContext {
   SCARDCONTEXT handle() const { return context_; }
 
  private:
+  // The state of each of `names` right now (one exchange with pcscd); readers unplugged since
+  // the names were listed are left out.
+  Result<std::vector<PcscReaderStatus>> QueryStates(const std::vector<std::string>& names);
+
   // Lets Establish() use make_unique while nobody else can build an unchecked context.
   struct Key {
     explicit Key() = default;
@@ -139,13 +143,17 @@ class PcscReader : public Reader {
       : card_(card), protocol_(protocol), name_(std::move(name)), share_(share) {}
 
  private:
+  static constexpr size_t kReceiveBufferSize = MAX_BUFFER_SIZE_EXTENDED;
+
   std::unique_ptr<PcscContext> owned_context_;  // set by Open() only
   SCARDHANDLE card_;
   DWORD protocol_;
   std::string name_;
   ShareMode share_;
   Bytes atr_;
-  Bytes receive_buffer_;  // reused across Transmit calls: 64 KB + SW, allocated once
+  // Reused across Transmit calls: 64 KB + SW, allocated once and never cleared. Only the pages
+  // an answer fills are ever touched (zeroing it cost 16 page faults per command).
+  std::unique_ptr<uint8_t[]> receive_buffer_ = std::make_unique_for_overwrite<uint8_t[]>(kReceiveBufferSize);
 };
 
 }  // namespace esim
