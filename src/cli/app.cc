@@ -3,6 +3,7 @@
 
 #include "common/bytes.h"
 #include "src/cli/cli_context.h"
+#include "src/cli/lazy_subcommand.h"
 #include "common/exit_codes.h"
 
 #ifndef ESIMCTL_VERSION
@@ -132,11 +133,8 @@ int RunCli(int argc, char** argv) {
   app.fallthrough();
 
   for (const TopLevelCommand& top : kTopLevelCommands) {
-    CLI::App* command = app.add_subcommand(top.name, top.description);
-    // Filled only when CLI11 reaches it on the command line (before it parses the command's own
-    // arguments, --help included): building every command's options and subcommands cost more
-    // than the whole work of a short command (docs/performance.md, "Start-up").
-    command->preparse_callback([command, &context, fill = top.fill](size_t) { fill(*command, context); });
+    AddLazySubcommand(app, top.name, top.description,
+                      [&context, fill = top.fill](CLI::App& command) { fill(command, context); });
   }
 
   try {

@@ -5,6 +5,7 @@
 #include "src/cli/cli_context.h"
 #include "src/cli/format.h"
 #include "src/cli/guarded_command.h"
+#include "src/cli/lazy_subcommand.h"
 #include "src/ops/profile_list.h"
 #include "src/safety/confirmation.h"
 #include "src/ops/chip_info.h"
@@ -157,17 +158,19 @@ int RunReset(const CliContext& context, Output& out, const ResetOptions& options
 }
 
 void AddResetCommand(CLI::App& chip, CliContext& context) {
-  CLI::App* reset = chip.add_subcommand(
-      "reset", "eUICCMemoryReset: delete profiles and/or reset the default SM-DP+ address (asks first)");
-  auto options = std::make_shared<ResetOptions>();
-  es10::EuiccMemoryResetRequest& r = options->request;
-  reset->add_flag("--operational", r.deleteOperationalProfiles, "delete every operational profile");
-  reset->add_flag("--test", r.deleteFieldLoadedTestProfiles, "delete field-loaded test profiles");
-  reset->add_flag("--default-smdp", r.resetDefaultSmdpAddress, "reset the default SM-DP+ address");
-  AddChangeFlags(*reset, options->flags, true, true);
-  reset->callback([&context, options] {
-    context.run = [&context, options](Output& out) { return RunReset(context, out, *options); };
-  });
+  AddLazySubcommand(
+      chip, "reset", "eUICCMemoryReset: delete profiles and/or reset the default SM-DP+ address (asks first)",
+      [&context](CLI::App& reset) {
+        auto options = std::make_shared<ResetOptions>();
+        es10::EuiccMemoryResetRequest& r = options->request;
+        reset.add_flag("--operational", r.deleteOperationalProfiles, "delete every operational profile");
+        reset.add_flag("--test", r.deleteFieldLoadedTestProfiles, "delete field-loaded test profiles");
+        reset.add_flag("--default-smdp", r.resetDefaultSmdpAddress, "reset the default SM-DP+ address");
+        AddChangeFlags(reset, options->flags, true, true);
+        reset.callback([&context, options] {
+          context.run = [&context, options](Output& out) { return RunReset(context, out, *options); };
+        });
+      });
 }
 
 int ShowDefaultSmdp(const CliContext& context, Output& out) {
@@ -212,30 +215,31 @@ int SetDefaultSmdpAddress(const CliContext& context, Output& out, const std::str
 }
 
 void AddDefaultSmdpCommand(CLI::App& chip, CliContext& context) {
-  CLI::App* command = chip.add_subcommand("default-smdp", "show or set the default SM-DP+ address");
-  auto options = std::make_shared<DefaultSmdpOptions>();
-  command->add_option("address", options->address, "the new address (an FQDN); none: show it");
-  command->add_flag("--clear", options->clear, "remove the default SM-DP+ address");
-  AddChangeFlags(*command, options->flags, false, false);
-  command->callback([&context, options] {
-    context.run = [&context, options](Output& out) {
-      if (options->clear && options->address) {
-        return out.Error(Status(ErrorCode::kUsage, "default-smdp: give an ADDRESS or --clear, not both"));
-      }
-      if (!options->clear && !options->address) {
-        if (options->flags.dry_run) {
-          return out.Error(Status(ErrorCode::kUsage, "default-smdp: --dry-run needs an ADDRESS or --clear"));
+  AddLazySubcommand(chip, "default-smdp", "show or set the default SM-DP+ address", [&context](CLI::App& command) {
+    auto options = std::make_shared<DefaultSmdpOptions>();
+    command.add_option("address", options->address, "the new address (an FQDN); none: show it");
+    command.add_flag("--clear", options->clear, "remove the default SM-DP+ address");
+    AddChangeFlags(command, options->flags, false, false);
+    command.callback([&context, options] {
+      context.run = [&context, options](Output& out) {
+        if (options->clear && options->address) {
+          return out.Error(Status(ErrorCode::kUsage, "default-smdp: give an ADDRESS or --clear, not both"));
         }
-        return ShowDefaultSmdp(context, out);
-      }
-      std::string target;
-      if (options->address) {
-        auto fqdn = ParseFqdn(*options->address);
-        if (!fqdn.ok()) return out.Error(InputRejected(fqdn.status()));
-        target = *fqdn;
-      }
-      return SetDefaultSmdpAddress(context, out, target, options->flags);
-    };
+        if (!options->clear && !options->address) {
+          if (options->flags.dry_run) {
+            return out.Error(Status(ErrorCode::kUsage, "default-smdp: --dry-run needs an ADDRESS or --clear"));
+          }
+          return ShowDefaultSmdp(context, out);
+        }
+        std::string target;
+        if (options->address) {
+          auto fqdn = ParseFqdn(*options->address);
+          if (!fqdn.ok()) return out.Error(InputRejected(fqdn.status()));
+          target = *fqdn;
+        }
+        return SetDefaultSmdpAddress(context, out, target, options->flags);
+      };
+    });
   });
 }
 
@@ -243,19 +247,20 @@ void AddDefaultSmdpCommand(CLI::App& chip, CliContext& context) {
 
 void RegisterChipCommands(CLI::App& chip, CliContext& context) {
   chip.require_subcommand(1);
-  CLI::App* info = chip.add_subcommand("info", "show EID, versions, free memory, CI keys and addresses");
-  info->callback([&context] {
-    context.run = [&context](Output& out) {
-      return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
-        ESIM_ASSIGN_OR_RETURN(auto info_result, ReadChipInfo(session));
-        if (print.json()) {
-          print.Json(ChipInfoJson(info_result));
-        } else {
-          print.Text(ChipInfoText(info_result));
-        }
-        return Status::Ok();
-      });
-    };
+  AddLazySubcommand(chip, "info", "show EID, versions, free memory, CI keys and addresses", [&context](CLI::App& info) {
+    info.callback([&context] {
+      context.run = [&context](Output& out) {
+        return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
+          ESIM_ASSIGN_OR_RETURN(auto info_result, ReadChipInfo(session));
+          if (print.json()) {
+            print.Json(ChipInfoJson(info_result));
+          } else {
+            print.Text(ChipInfoText(info_result));
+          }
+          return Status::Ok();
+        });
+      };
+    });
   });
   AddResetCommand(chip, context);
   AddDefaultSmdpCommand(chip, context);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "src/cli/guarded_command.h"
+#include "src/cli/lazy_subcommand.h"
 #include "src/safety/notification_keeper.h"
 
 namespace esim {
@@ -85,12 +86,14 @@ int RunRetry(const CliContext& context, Output& out) {
 }  // namespace
 
 void AddJournalRetryCommand(CLI::App& group, CliContext& context) {
-  group.add_subcommand("retry",
-                       "deliver the journal's undelivered notifications (no card needed), then remove "
-                       "accepted ones from the card if it is present")
-      ->callback([&context] {
-        context.run = [&context](Output& out) { return RunRetry(context, out); };
-      });
+  AddLazySubcommand(group, "retry",
+                    "deliver the journal's undelivered notifications (no card needed), then remove "
+                    "accepted ones from the card if it is present",
+                    [&context](CLI::App& command) {
+                      command.callback([&context] {
+                        context.run = [&context](Output& out) { return RunRetry(context, out); };
+                      });
+                    });
 }
 
 }  // namespace esim

@@ -9,6 +9,7 @@
 #include "src/cli/cli_context.h"
 #include "src/cli/format.h"
 #include "src/cli/guarded_command.h"
+#include "src/cli/lazy_subcommand.h"
 #include "src/safety/confirmation.h"
 #include "src/ops/notifications.h"
 #include "src/validate/input.h"
@@ -107,45 +108,47 @@ std::string ShowText(const es10::PendingNotification& n, const nlohmann::json& s
 }
 
 void AddListCommand(CLI::App& group, CliContext& context) {
-  CLI::App* list = group.add_subcommand("list", "list the pending notifications");
-  auto with_names = std::make_shared<bool>(false);
-  // Off by default: the listing itself is one STORE DATA; names cost a second one.
-  list->add_flag("--names", *with_names, "also show each notification's profile name");
-  list->callback([&context, with_names] {
-    context.run = [&context, with_names](Output& out) {
-      return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
-        ESIM_ASSIGN_OR_RETURN(auto listing, ListNotifications(session, *with_names));
-        if (print.json()) {
-          print.Json(ListJson(listing));
-        } else {
-          print.Text(ListText(listing, *with_names));
-        }
-        return Status::Ok();
-      });
-    };
+  AddLazySubcommand(group, "list", "list the pending notifications", [&context](CLI::App& list) {
+    auto with_names = std::make_shared<bool>(false);
+    // Off by default: the listing itself is one STORE DATA; names cost a second one.
+    list.add_flag("--names", *with_names, "also show each notification's profile name");
+    list.callback([&context, with_names] {
+      context.run = [&context, with_names](Output& out) {
+        return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
+          ESIM_ASSIGN_OR_RETURN(auto listing, ListNotifications(session, *with_names));
+          if (print.json()) {
+            print.Json(ListJson(listing));
+          } else {
+            print.Text(ListText(listing, *with_names));
+          }
+          return Status::Ok();
+        });
+      };
+    });
   });
 }
 
 void AddShowCommand(CLI::App& group, CliContext& context) {
-  CLI::App* show = group.add_subcommand("show", "show one signed notification, decoded");
-  auto options = std::make_shared<ShowOptions>();
-  show->add_option("seq", options->seq, "the notification's seqNumber")->required();
-  show->add_flag("--raw", options->raw, "also print the PendingNotification DER as base64");
-  show->callback([&context, options] {
-    context.run = [&context, options](Output& out) {
-      auto seq = ParseSeqNumber(options->seq);
-      if (!seq.ok()) return out.Error(InputRejected(seq.status()));
-      return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
-        ESIM_ASSIGN_OR_RETURN(auto notification, RetrieveNotification(session, *seq));
-        nlohmann::json shown = ShowJson(notification, options->raw);
-        if (print.json()) {
-          print.Json(shown);
-        } else {
-          print.Text(ShowText(notification, shown));
-        }
-        return Status::Ok();
-      });
-    };
+  AddLazySubcommand(group, "show", "show one signed notification, decoded", [&context](CLI::App& show) {
+    auto options = std::make_shared<ShowOptions>();
+    show.add_option("seq", options->seq, "the notification's seqNumber")->required();
+    show.add_flag("--raw", options->raw, "also print the PendingNotification DER as base64");
+    show.callback([&context, options] {
+      context.run = [&context, options](Output& out) {
+        auto seq = ParseSeqNumber(options->seq);
+        if (!seq.ok()) return out.Error(InputRejected(seq.status()));
+        return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
+          ESIM_ASSIGN_OR_RETURN(auto notification, RetrieveNotification(session, *seq));
+          nlohmann::json shown = ShowJson(notification, options->raw);
+          if (print.json()) {
+            print.Json(shown);
+          } else {
+            print.Text(ShowText(notification, shown));
+          }
+          return Status::Ok();
+        });
+      };
+    });
   });
 }
 
@@ -237,13 +240,13 @@ int RunRemove(const CliContext& context, Output& out, const SeqOptions& options)
 }
 
 void AddRemoveCommand(CLI::App& group, CliContext& context) {
-  CLI::App* remove = group.add_subcommand(
-      "remove", "remove notifications from the eUICC (journaled first; asks unless the SM-DP+ accepted them)");
-  auto options = std::make_shared<SeqOptions>();
-  remove->add_option("seq", options->seqs, "the seqNumbers to remove, in order")->required();
-  AddChangeFlags(*remove, options->flags, true, false);
-  remove->callback([&context, options] {
-    context.run = [&context, options](Output& out) { return RunRemove(context, out, *options); };
+  AddLazySubcommand(group,  "remove", "remove notifications from the eUICC (journaled first; asks unless the SM-DP+ accepted them)", [&context](CLI::App& remove) {
+    auto options = std::make_shared<SeqOptions>();
+    remove.add_option("seq", options->seqs, "the seqNumbers to remove, in order")->required();
+    AddChangeFlags(remove, options->flags, true, false);
+    remove.callback([&context, options] {
+      context.run = [&context, options](Output& out) { return RunRemove(context, out, *options); };
+    });
   });
 }
 
@@ -287,14 +290,14 @@ int RunProcess(const CliContext& context, Output& out, const SeqOptions& options
 }
 
 void AddProcessCommand(CLI::App& group, CliContext& context) {
-  CLI::App* process = group.add_subcommand(
-      "process", "journal, deliver to the SM-DP+ and then remove pending notifications");
-  auto options = std::make_shared<SeqOptions>();
-  process->add_option("seq", options->seqs, "the seqNumbers to process");
-  process->add_flag("--all", options->all, "process every notification on the card");
-  AddChangeFlags(*process, options->flags, false, false);
-  process->callback([&context, options] {
-    context.run = [&context, options](Output& out) { return RunProcess(context, out, *options); };
+  AddLazySubcommand(group,  "process", "journal, deliver to the SM-DP+ and then remove pending notifications", [&context](CLI::App& process) {
+    auto options = std::make_shared<SeqOptions>();
+    process.add_option("seq", options->seqs, "the seqNumbers to process");
+    process.add_flag("--all", options->all, "process every notification on the card");
+    AddChangeFlags(process, options->flags, false, false);
+    process.callback([&context, options] {
+      context.run = [&context, options](Output& out) { return RunProcess(context, out, *options); };
+    });
   });
 }
 

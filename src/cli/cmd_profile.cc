@@ -4,6 +4,7 @@
 #include "asn1/json.h"
 #include "src/cli/cli_context.h"
 #include "src/cli/format.h"
+#include "src/cli/lazy_subcommand.h"
 #include "src/ops/profile_list.h"
 
 namespace esim {
@@ -38,21 +39,22 @@ nlohmann::json ProfileListJson(const std::vector<es10::ProfileInfo>& profiles) {
 void RegisterProfileCommands(CLI::App& profile, CliContext& context) {
   profile.require_subcommand(1);
 
-  CLI::App* list = profile.add_subcommand("list", "list the profiles");
-  auto options = std::make_shared<ListProfilesOptions>();
-  list->add_flag("--icons", options->with_icons, "also fetch icons (and every other member)");
-  list->callback([&context, options] {
-    context.run = [&context, options](Output& out) {
-      return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
-        ESIM_ASSIGN_OR_RETURN(auto profiles, ListProfiles(session, *options));
-        if (print.json()) {
-          print.Json(ProfileListJson(profiles));
-        } else {
-          print.Text(ProfileListText(profiles));
-        }
-        return Status::Ok();
-      });
-    };
+  AddLazySubcommand(profile, "list", "list the profiles", [&context](CLI::App& list) {
+    auto options = std::make_shared<ListProfilesOptions>();
+    list.add_flag("--icons", options->with_icons, "also fetch icons (and every other member)");
+    list.callback([&context, options] {
+      context.run = [&context, options](Output& out) {
+        return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
+          ESIM_ASSIGN_OR_RETURN(auto profiles, ListProfiles(session, *options));
+          if (print.json()) {
+            print.Json(ProfileListJson(profiles));
+          } else {
+            print.Text(ProfileListText(profiles));
+          }
+          return Status::Ok();
+        });
+      };
+    });
   });
   RegisterProfileChangeCommands(profile, context);
 }

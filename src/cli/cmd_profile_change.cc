@@ -7,6 +7,7 @@
 #include "asn1/json.h"
 #include "src/cli/cli_context.h"
 #include "src/cli/guarded_command.h"
+#include "src/cli/lazy_subcommand.h"
 #include "src/ops/profile_ops.h"
 #include "src/safety/confirmation.h"
 #include "src/validate/input.h"
@@ -164,19 +165,20 @@ int RunChange(const CliContext& context, Output& out, const ChangeOptions& optio
 }
 
 void AddChangeCommand(CLI::App& profile, CliContext& context, StateChange change, const std::string& help) {
-  CLI::App* command = profile.add_subcommand(StateChangeName(change), help);
-  auto options = std::make_shared<ChangeOptions>();
-  command->add_option("profile", options->id, "ICCID (18-20 digits) or ISD-P AID (hex)")->required();
-  if (change != StateChange::kDelete) {
-    // Off by default: a PC/SC reader has no terminal behind it to perform a REFRESH.
-    command->add_flag("--refresh", options->refresh, "set refreshFlag (ask the terminal to REFRESH)");
-  } else {
-    command->add_flag("--disable-first", options->disable_first,
-                      "if the profile is enabled, disable it first (both notifications are handled)");
-  }
-  AddChangeFlags(*command, options->flags, change == StateChange::kDelete, true);
-  command->callback([&context, options, change] {
-    context.run = [&context, options, change](Output& out) { return RunChange(context, out, *options, change); };
+  AddLazySubcommand(profile, StateChangeName(change), help, [&context, change](CLI::App& command) {
+    auto options = std::make_shared<ChangeOptions>();
+    command.add_option("profile", options->id, "ICCID (18-20 digits) or ISD-P AID (hex)")->required();
+    if (change != StateChange::kDelete) {
+      // Off by default: a PC/SC reader has no terminal behind it to perform a REFRESH.
+      command.add_flag("--refresh", options->refresh, "set refreshFlag (ask the terminal to REFRESH)");
+    } else {
+      command.add_flag("--disable-first", options->disable_first,
+                       "if the profile is enabled, disable it first (both notifications are handled)");
+    }
+    AddChangeFlags(command, options->flags, change == StateChange::kDelete, true);
+    command.callback([&context, options, change] {
+      context.run = [&context, options, change](Output& out) { return RunChange(context, out, *options, change); };
+    });
   });
 }
 
@@ -213,13 +215,14 @@ int RunNickname(const CliContext& context, Output& out, const NicknameOptions& o
 }
 
 void AddNicknameCommand(CLI::App& profile, CliContext& context) {
-  CLI::App* command = profile.add_subcommand("nickname", "set a profile's nickname (no NAME clears it)");
-  auto options = std::make_shared<NicknameOptions>();
-  command->add_option("iccid", options->iccid, "the profile's ICCID")->required();
-  command->add_option("name", options->nickname, "the new nickname (at most 64 bytes of UTF-8)");
-  AddChangeFlags(*command, options->flags, false, false);
-  command->callback([&context, options] {
-    context.run = [&context, options](Output& out) { return RunNickname(context, out, *options); };
+  AddLazySubcommand(profile, "nickname", "set a profile's nickname (no NAME clears it)", [&context](CLI::App& command) {
+    auto options = std::make_shared<NicknameOptions>();
+    command.add_option("iccid", options->iccid, "the profile's ICCID")->required();
+    command.add_option("name", options->nickname, "the new nickname (at most 64 bytes of UTF-8)");
+    AddChangeFlags(command, options->flags, false, false);
+    command.callback([&context, options] {
+      context.run = [&context, options](Output& out) { return RunNickname(context, out, *options); };
+    });
   });
 }
 
