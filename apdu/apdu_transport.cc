@@ -35,7 +35,7 @@ Result<ResponseApdu> ApduTransport::SendOne(const CommandApdu& command) {
                       " (the command was an extended-length APDU; if this reader cannot carry "
                       "them, run with --apdu-length short)");
   }
-  ESIM_ASSIGN_OR_RETURN(ResponseApdu response, ParseResponse(*answer));
+  ESIM_ASSIGN_OR_RETURN(ResponseApdu response, ParseResponse(std::move(*answer)));
   if (extended && response.sw == kSwWrongLength) {
     extended_length_in_use_ = false;
     fell_back_to_short_ = true;

@@ -68,6 +68,15 @@ Result<ResponseApdu> ParseResponse(ByteView r_apdu) {
   return r;
 }
 
+Result<ResponseApdu> ParseResponse(Bytes&& r_apdu) {
+  if (r_apdu.size() < 2) return ParseResponse(ByteView(r_apdu));  // the error
+  ResponseApdu r;
+  r.sw = static_cast<uint16_t>(r_apdu[r_apdu.size() - 2] << 8 | r_apdu[r_apdu.size() - 1]);
+  r_apdu.resize(r_apdu.size() - 2);
+  r.data = std::move(r_apdu);
+  return r;
+}
+
 std::string SwHex(uint16_t sw) {
   return Hex2(static_cast<uint8_t>(sw >> 8)) + Hex2(static_cast<uint8_t>(sw & 0xFF));
 }

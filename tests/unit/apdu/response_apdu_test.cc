@@ -27,6 +27,19 @@ TEST(ResponseApduTest, StatusWordOnly) {
 TEST(ResponseApduTest, TooShortIsAReaderError) {
   EXPECT_EQ(ParseResponse(Bytes{}).status().code(), ErrorCode::kReaderError);
   EXPECT_EQ(ParseResponse(Bytes{0x90}).status().code(), ErrorCode::kReaderError);
+  const Bytes one{0x90};
+  EXPECT_EQ(ParseResponse(ByteView(one)).status().code(), ErrorCode::kReaderError);
+}
+
+TEST(ResponseApduTest, ViewAndOwnedAnswersSplitTheSame) {
+  const Bytes wire = FromHex("BF2D038101019000").value();
+  Result<ResponseApdu> viewed = ParseResponse(ByteView(wire));
+  Result<ResponseApdu> owned = ParseResponse(Bytes(wire));
+  ASSERT_TRUE(viewed.ok());
+  ASSERT_TRUE(owned.ok());
+  EXPECT_EQ(viewed->data, owned->data);
+  EXPECT_EQ(viewed->sw, owned->sw);
+  EXPECT_EQ(ToHex(owned->data), "BF2D03810101");
 }
 
 TEST(ResponseApduTest, ProactivePendingCountsAsSuccess) {
