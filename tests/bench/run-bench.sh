@@ -10,10 +10,11 @@
 #    BENCH_RUNS runs measured by BUILD/tests/bench-exec (wall time, esimctl's own user+sys CPU
 #    time, its peak RSS); the tables show medians (RSS: the maximum).
 #    Read-only commands run BENCH_RUNS times in one rig; a command that changes the card gets a
-#    fresh rig (a fresh copy of the card) and a fresh journal in a temp dir for every run.
+#    fresh rig (a fresh copy of the card) and a fresh copy of an empty journal (made once by
+#    `esimctl journal list`: creating it is a one-time cost, measured apart under "Start-up").
 # 3. Writes docs/performance.md: generated tables + tests/bench/apdu-budget.md verbatim.
 #
-# Environment: BENCH_RUNS (default 7), BENCH_OUT (default docs/performance.md),
+# Environment: BENCH_RUNS (default 11), BENCH_OUT (default docs/performance.md),
 #              BENCH_MIN_TIME (Google Benchmark seconds per case, default 0.05).
 # Needs jq, pcscd, vsmartcard-vpcd (tools/install-deps.sh).
 set -euo pipefail
@@ -35,7 +36,7 @@ if [ "${1:-}" = --inner ]; then
 fi
 
 BUILD=$(cd "${1:-$SRC/build-bench}" && pwd)
-RUNS=${BENCH_RUNS:-7}
+RUNS=${BENCH_RUNS:-11}
 OUT=${BENCH_OUT:-$SRC/docs/performance.md}
 MIN_TIME=${BENCH_MIN_TIME:-0.05}
 ESIMCTL=$BUILD/esimctl
@@ -144,6 +145,7 @@ run_scenario() {
     for ((i = 0; i <= RUNS; i++)); do
       local jdir=$WORK/journal-$idx-$lat-$i trace=- runs=1
       mkdir -p "$jdir"
+      cp -p "$JOURNAL_TEMPLATE" "$jdir/journal.db"
       # Run 0 is the traced one (not timed): a trace file costs a little time of its own.
       if [ "$i" = 0 ]; then trace=$res.trace; runs=0; fi
       "$RIG" --state "$WORK/$state.json" "${card[@]}" -- \
@@ -161,6 +163,11 @@ run_scenario() {
     sort -u "$res.stderr" >&2 2>/dev/null || true
   fi
 }
+
+# An empty journal, as every user has after the first command that journals: the commands that
+# change the card each get a copy of it (owner-only, like the original).
+JOURNAL_TEMPLATE=$WORK/journal-template.db
+"$ESIMCTL" --journal "$JOURNAL_TEMPLATE" journal list >/dev/null
 
 for lat in "${LATENCIES[@]}"; do
   for idx in "${!SCENARIOS[@]}"; do
@@ -183,6 +190,9 @@ cc -O2 "$WORK/empty.c" -o "$WORK/empty-libs" -Wl,--no-as-needed $(printf -- '-l%
 cc -O2 "$WORK/empty.c" -o "$WORK/empty-linked" -Wl,--no-as-needed $(printf -- '-l%s ' $NEEDED) \
   -lstdc++ -lgcc_s -lssl -lsqlite3 -lcurl
 STARTUP=()
+# Median CPU (user + sys, ms) and peak RSS (MB) of the runs in $WORK/startup.
+startup_cpu() { awk '{print $2 + $3}' "$WORK/startup" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+startup_rss() { awk '$4 > m {m = $4} END {printf "%.1f", m / 1024}' "$WORK/startup"; }
 for probe in "esimctl --version|$ESIMCTL --version" "empty program, esimctl's libraries|$WORK/empty-libs" \
              "empty program, libraries as linked before (+ libstdc++, libssl, libsqlite3, libcurl)|$WORK/empty-linked" \
              "empty program, libc only|$WORK/empty-plain"; do
@@ -191,7 +201,20 @@ for probe in "esimctl --version|$ESIMCTL --version" "empty program, esimctl's li
   # shellcheck disable=SC2086
   for ((i = 0; i < 30; i++)); do "$BENCH_EXEC" "$WORK/startup" -- $cmd >/dev/null; done
   libs=$(ldd "${cmd%% *}" | grep -c '=>' || true)
-  STARTUP+=("$label|$libs|$(awk '{print $2 + $3}' "$WORK/startup" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')|$(awk '$4 > m {m = $4} END {printf "%.1f", m / 1024}' "$WORK/startup")")
+  STARTUP+=("$label|$libs|$(startup_cpu)|$(startup_rss)")
+done
+# The journal: opening the existing one (every command that journals) and creating it (once, on
+# the first such command: the schema and the switch to WAL cost several fsyncs).
+for mode in existing creating; do
+  : >"$WORK/startup"
+  for ((i = 0; i < 30; i++)); do
+    rm -f "$WORK/probe.db"
+    if [ "$mode" = existing ]; then cp -p "$JOURNAL_TEMPLATE" "$WORK/probe.db"; fi
+    "$BENCH_EXEC" "$WORK/startup" -- "$ESIMCTL" --journal "$WORK/probe.db" journal list >/dev/null
+  done
+  libs=$(LD_DEBUG=files "$ESIMCTL" --journal "$WORK/probe.db" journal list 2>&1 >/dev/null |
+         grep -c 'calling init: .*\.so' || true)
+  STARTUP+=("esimctl journal list, $mode journal|$((libs - 1))|$(startup_cpu)|$(startup_rss)")
 done
 
 # ---- 2b. heap peaks (valgrind massif, when installed) ------------------------------------------
@@ -275,7 +298,7 @@ RSS_TARGET_KB=16384
   echo "extended STORE DATA per request, answers whole). Card states: \`tests/data/five-profiles.json\` (3 pending notifications) with a 1 KB icon per"
   echo "profile, and a 50-profile copy of it. Commands that change the card run with \`--no-notify\` (or, for"
   echo "\`notification process\`, against an SM-DP+ that refuses the connection, one attempt) and a fresh"
-  echo "journal. The row \"delivered over TLS\" (present when \`tests/test-smdp\` and the SGP.26 test PKI in"
+  echo "copy of an empty journal (creating the journal is a one-time cost: see \"Start-up\"). The row \"delivered over TLS\" (present when \`tests/test-smdp\` and the SGP.26 test PKI in"
   echo "\`../shared/sgp26\` are) delivers for real: HTTPS to the local test SM-DP+ (\`--ca-file\` with the SGP.26 CI,"
   echo "\`--connect-to\`), then NotificationSent."
   echo "\"wire bytes\" = C-APDU bytes / R-APDU bytes (status words included) from \`--trace\`."
@@ -305,7 +328,8 @@ RSS_TARGET_KB=16384
   echo
   echo "30 runs each, median CPU time (user + sys) and peak RSS. The empty programs are linked"
   echo "(\`-Wl,--no-as-needed\`) against the libraries esimctl names (NEEDED), and against those it named"
-  echo "before libcurl and SQLite were opened on first use and libstdc++ linked in."
+  echo "before libcurl and SQLite were opened on first use and libstdc++ linked in. The journal rows run"
+  echo "\`esimctl journal list\` (no card) on a copy of an existing empty journal, and where there is none yet."
   echo
   echo "| program | shared libraries loaded | CPU median (ms) | peak RSS (MB) |"
   echo "|---|---:|---:|---:|"
