@@ -2,6 +2,7 @@
 #include "readers/virtual/signer.h"
 
 #include "common/openssl_ptr.h"
+#include "common/raw_ecdsa.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -32,11 +33,6 @@ using Free = CryptoFree<Member>;
 using PkeyPtr = EvpPkeyPtr;
 using SigPtr = EcdsaSigPtr;
 using ExtPtr = std::unique_ptr<X509_EXTENSION, Free<&CryptoLibrary::X509_EXTENSION_free>>;
-// OPENSSL_free is a macro for CRYPTO_free with the caller's file and line.
-struct FreeOpenSslBuffer {
-  void operator()(unsigned char* p) const { Crypto().CRYPTO_free(p, OPENSSL_FILE, OPENSSL_LINE); }
-};
-using OpenSslBufferPtr = std::unique_ptr<unsigned char, FreeOpenSslBuffer>;
 
 std::string OpenSslError() {
   unsigned long code = Crypto().ERR_get_error();
@@ -305,24 +301,7 @@ Result<Bytes> NotificationSigner::Sign(ByteView data) const {
 }
 
 bool NotificationSigner::Verify(ByteView data, ByteView rs) const {
-  if (rs.size() != 64) return false;
-  SigPtr sig(Crypto().ECDSA_SIG_new());
-  BIGNUM* r = Crypto().BN_bin2bn(rs.data(), 32, nullptr);
-  BIGNUM* s = Crypto().BN_bin2bn(rs.data() + 32, 32, nullptr);
-  if (!sig || !r || !s || Crypto().ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-    Crypto().BN_free(r);
-    Crypto().BN_free(s);
-    return false;
-  }
-  unsigned char* der = nullptr;
-  int der_len = Crypto().i2d_ECDSA_SIG(sig.get(), &der);
-  if (der_len <= 0) return false;
-  OpenSslBufferPtr der_owner(der);
-  MdCtxPtr ctx(Crypto().EVP_MD_CTX_new());
-  bool ok = ctx && Crypto().EVP_DigestVerifyInit(ctx.get(), nullptr, Crypto().EVP_sha256(), nullptr, key_->pkey.get()) == 1 &&
-            Crypto().EVP_DigestVerify(ctx.get(), der, static_cast<size_t>(der_len), data.data(), data.size()) == 1;
-  Crypto().ERR_clear_error();
-  return ok;
+  return VerifyRawEcdsaSha256(key_->pkey.get(), data, rs);
 }
 
 }  // namespace esim::vcard

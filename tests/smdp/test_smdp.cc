@@ -32,9 +32,6 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <openssl/bn.h>
-#include <openssl/ec.h>
-#include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -44,6 +41,7 @@
 #include <openssl/x509v3.h>
 
 #include "common/openssl_ptr.h"
+#include "common/raw_ecdsa.h"
 #include "asn1/es10_codec.h"
 #include "asn1/messages.h"
 #include "common/bytes.h"
@@ -60,10 +58,7 @@ constexpr size_t kMaxBodyBytes = 64 * 1024;
 constexpr int kSocketTimeoutS = 5;  // a silent client cannot hold the single worker for long
 
 // ---- RAII for OpenSSL objects and file descriptors ---------------------------------------
-using esim::BnPtr;
-using esim::EcdsaSigPtr;
 using esim::EvpPkeyPtr;
-using esim::MdCtxPtr;
 using esim::OpenSslFree;
 using esim::X509Ptr;
 using SslCtxPtr = std::unique_ptr<SSL_CTX, OpenSslFree<SSL_CTX_free>>;
@@ -76,11 +71,6 @@ struct X509StackFree {
   void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
 };
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
-
-// OPENSSL_free is a macro, so it cannot be a template argument either.
-struct OpenSslBytesFree {
-  void operator()(unsigned char* p) const { OPENSSL_free(p); }
-};
 
 class Fd {
  public:
@@ -373,24 +363,10 @@ std::string SubjectSerialNumber(X509* cert) {
 
 Status VerifySignature(X509* euicc, ByteView tbs, ByteView rs) {
   if (rs.size() != 64) return Status(ErrorCode::kInvalidInput, "signature is not 64 bytes r||s");
-  BnPtr r(BN_bin2bn(rs.data(), 32, nullptr)), s(BN_bin2bn(rs.data() + 32, 32, nullptr));
-  EcdsaSigPtr sig(ECDSA_SIG_new());
-  if (!r || !s || !sig || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1)
-    return Status(ErrorCode::kInternal, "ECDSA_SIG: " + OpenSslError());
-  static_cast<void>(r.release());  // owned by sig now
-  static_cast<void>(s.release());
-  unsigned char* sig_der = nullptr;
-  int sig_len = i2d_ECDSA_SIG(sig.get(), &sig_der);
-  if (sig_len <= 0) return Status(ErrorCode::kInternal, "i2d_ECDSA_SIG failed");
-  std::unique_ptr<unsigned char, OpenSslBytesFree> owned(sig_der);
   EvpPkeyPtr key(X509_get_pubkey(euicc));
   if (!key || !EVP_PKEY_is_a(key.get(), "EC"))
     return Status(ErrorCode::kInvalidInput, "eUICC certificate has no EC public key");
-  MdCtxPtr md(EVP_MD_CTX_new());
-  if (EVP_DigestVerifyInit(md.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1)
-    return Status(ErrorCode::kInternal, "EVP_DigestVerifyInit: " + OpenSslError());
-  if (EVP_DigestVerify(md.get(), sig_der, static_cast<size_t>(sig_len), tbs.data(), tbs.size()) != 1) {
-    ERR_clear_error();
+  if (!esim::VerifyRawEcdsaSha256(key.get(), tbs, rs)) {
     return Status(ErrorCode::kInvalidInput, "eUICC signature does not verify over the BF2F element");
   }
   return Status::Ok();
