@@ -1,5 +1,6 @@
 // ISO 7816-4 front end of the virtual eUICC: APDU parsing, logical channels, SELECT,
 // STORE DATA chaining, GET RESPONSE / 61xx and Le handling. ES10 logic is in Isdr.
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <filesystem>
@@ -91,7 +92,9 @@ class Card final : public VirtualEuicc {
   }
 
   Bytes Atr() const override {
-    if (options_.extended_length || options_.reject_extended) return ExtendedLengthAtr();
+    if (options_.extended_length || options_.reject_extended || options_.reject_extended_for) {
+      return ExtendedLengthAtr();
+    }
     return Bytes(std::begin(kAtr), std::end(kAtr));
   }
 
@@ -107,11 +110,20 @@ class Card final : public VirtualEuicc {
     if (!apdu) return Sw(0x6700);
     // The lying card: refused before anything else looks at the command, so it is never
     // executed (no chain started, no pending answer dropped, no ES10 command counted).
-    if (apdu->extended && options_.reject_extended) return Sw(0x6700);
+    if (apdu->extended && RefusesExtended(*apdu)) return Sw(0x6700);
     return Dispatch(*apdu);
   }
 
  private:
+  // Options::reject_extended refuses every extended APDU; reject_extended_for only an extended
+  // STORE DATA whose ES10 request starts with that tag.
+  bool RefusesExtended(const Apdu& apdu) const {
+    if (options_.reject_extended) return true;
+    const std::optional<Bytes>& tag = options_.reject_extended_for;
+    return tag && apdu.ins == 0xE2 && apdu.data.size() >= tag->size() &&
+           std::equal(tag->begin(), tag->end(), apdu.data.begin());
+  }
+
   struct Channel {
     bool open = false;
     bool isdr_selected = false;

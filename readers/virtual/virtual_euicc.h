@@ -33,6 +33,10 @@ class VirtualEuicc {
     // A card that lies in its ATR: the ATR is the extended_length one, but every
     // extended-form C-APDU is answered 6700 (wrong length) without being executed.
     bool reject_extended = false;
+    // The same lie for one ES10 function only: an extended STORE DATA whose request starts with
+    // these tag bytes (BF32: DisableProfile) is answered 6700 without being executed; every
+    // other extended APDU is accepted. Cards that take extended length for some commands only.
+    std::optional<Bytes> reject_extended_for;
     std::optional<Bytes> isdr_aid;       // overrides the state file's ISD-R AID
     bool not_euicc = false;              // a plain smart card: every SELECT by AID gets 6A82
     bool persist = true;                 // write state changes back to the state file (atomically)
@@ -75,7 +79,7 @@ class VirtualEuicc {
 
   virtual ~VirtualEuicc() = default;
   // The card's ATR: T=0 without extended length by default; T=1 with the extended Lc/Le
-  // capability under Options::extended_length or reject_extended.
+  // capability under Options::extended_length, reject_extended or reject_extended_for.
   virtual Bytes Atr() const = 0;
   // Power-on / reset: closes logical channels and forgets selections (volatile state).
   virtual void Reset() = 0;

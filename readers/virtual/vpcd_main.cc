@@ -1,7 +1,7 @@
 // esimctl-vcard: the virtual eUICC as a card in a real pcscd, through the vpcd reader driver.
 //
 //   esimctl-vcard --state FILE [--port N] [--host H] [--latency-ms N] [--short-apdu]
-//                 [--extended-length] [--reject-extended]
+//                 [--extended-length] [--reject-extended] [--reject-extended-for TAG]
 //                 [--isdr-aid HEX] [--not-euicc] [--exit-after N]
 //                 [--drop-response-after-enable] [--drop-reconnect-ms N] [--sw-6a88-once]
 //                 [--sw-6a88-at N] [--select-61xx] [--endless-61xx] [--wrong-le-once] [--remove-card-after N] [-v]
@@ -37,6 +37,8 @@
 //       T=1); answers of up to Le bytes come at once (65536 with an extended Le).
 //   --reject-extended  the ATR of --extended-length, but every extended-form APDU is answered
 //       6700 (wrong length) without being executed: a card that lies in its ATR.
+//   --reject-extended-for TAG  the same for one ES10 function: only an extended STORE DATA whose
+//       request starts with TAG (hex, e.g. BF32) is refused; other extended APDUs work.
 // Exit: 0 normal end, 1 runtime error, 2 usage, 3 bad state file, 4 state file unreadable.
 
 #include <atomic>
@@ -110,6 +112,7 @@ int main(int argc, char** argv) {
   bool wrong_le_once = false;
   bool extended_length = false;
   bool reject_extended = false;
+  std::string reject_extended_for_hex;
   uint64_t exit_after = 0;
   bool verbose = false;
   app.add_option("--state", state_path, "JSON state file of the virtual eUICC")->required();
@@ -148,6 +151,9 @@ int main(int argc, char** argv) {
   app.add_flag("--reject-extended", reject_extended,
                "ATR announces extended length, but every extended APDU is answered 6700 "
                "without being executed");
+  app.add_option("--reject-extended-for", reject_extended_for_hex,
+                 "ATR announces extended length; an extended STORE DATA whose ES10 request "
+                 "starts with TAG (hex, e.g. BF32) is answered 6700 without being executed");
   app.add_option("--remove-card-after", link.remove_card_after,
                  "after answering N APDUs the card leaves the reader and comes back after "
                  "--drop-reconnect-ms (once); 0 = never");
@@ -171,6 +177,14 @@ int main(int argc, char** argv) {
   card_options.wrong_le_once = wrong_le_once;
   card_options.extended_length = extended_length;
   card_options.reject_extended = reject_extended;
+  if (!reject_extended_for_hex.empty()) {
+    auto tag = esim::FromHex(reject_extended_for_hex);
+    if (!tag.ok() || tag->empty()) {
+      std::fprintf(stderr, "esimctl-vcard: --reject-extended-for: a tag in hex, e.g. BF32\n");
+      return 2;
+    }
+    card_options.reject_extended_for = std::move(tag).value();
+  }
   if (!isdr_aid_hex.empty()) {
     auto aid = esim::FromHex(isdr_aid_hex);
     if (!aid.ok()) {

@@ -4,7 +4,8 @@
 # gets one extended STORE DATA per ES10 request and answers it whole, so a 50-profile list
 # with icons takes 2 exchanges (SELECT, one STORE DATA) instead of ~200; a card that announces extended
 # length but refuses it (--reject-extended, 6700 without executing) still works through the
-# fallback to short APDUs, and a state change is executed exactly once; --apdu-length short
+# fallback to short APDUs, and a state change is executed exactly once, also when the state
+# change itself is the refused command (--reject-extended-for BF32); --apdu-length short
 # sends no extended APDU; the output is the same in every case. pcscd must negotiate T=1 for
 # the extended card (esimctl readers shows the protocol of its own connection).
 . "$(dirname "$0")/lib.sh"
@@ -125,6 +126,32 @@ expect_eq "refused extended length: list shows the profile disabled" disabled \
 expect_eq "refused extended length: disabled on the card" "$I1=disabled $I2=disabled $I3=disabled" \
   "$(states rej | cut -d' ' -f1-3)"
 expect_eq "refused extended length: exactly one disable notification" "$DEF_NOTES 10:disable:$I1" "$(notes rej)"
+
+# ============ --reject-extended-for BF32: the state change itself is the refused command ========
+# GetEID, GetProfilesInfo and ListNotification go through in extended form; DisableProfile (BF32)
+# is answered 6700 without being executed, re-sent short at once and executed exactly once.
+session --state "$DEFAULT_STATE" --vcard-arg=--reject-extended-for=BF32 -- "
+  run rejf_dis --json -v --journal \"\$WORK/rejf.db\" --trace \"\$WORK/rejf_dis.trace\" profile disable --no-notify $I1
+  snap rejf"
+load rejf_dis
+expect_eq "refused extended state change: disable exit 0" 0 "$RC"
+expect_eq "refused extended state change: disable result ok" ok "$(js .result)"
+REJF_BF32=$(grep -A1 '^> 80E2.*BF32' "$WORK/rejf_dis.trace" || true)
+expect_eq "refused extended state change: BF32 sent twice, refused once (6700), executed once" "2 1 1" \
+  "$(grep -c '^> ' <<<"$REJF_BF32") $(grep -c '^< 6700$' <<<"$REJF_BF32") $(grep -c '^< .*9000$' <<<"$REJF_BF32")"
+expect_eq "refused extended state change: the refused one extended, the executed one short" "1 0" \
+  "$(grep '^> ' <<<"$REJF_BF32" | sed -n 1p | grep -cE '^> [0-9A-F]{8}00[0-9A-F]+') $(grep '^> ' <<<"$REJF_BF32" | sed -n 2p | grep -cE '^> [0-9A-F]{8}00[0-9A-F]+')"
+expect_eq "refused extended state change: the same request both times" \
+  "$(data_of "$(grep '^> ' <<<"$REJF_BF32" | sed -n 1p)")" "$(data_of "$(grep '^> ' <<<"$REJF_BF32" | sed -n 2p)")"
+expect_eq "refused extended state change: GetEID, GetProfilesInfo, ListNotification extended before it" 4 \
+  "$(extended_apdus rejf_dis)"
+expect_contains "refused extended state change: -v says the session fell back" \
+  "# the card refused an extended-length APDU (6700, not executed); short APDUs from now on" "$ERR"
+expect_eq "refused extended state change: disabled on the card" "$I1=disabled $I2=disabled $I3=disabled" \
+  "$(states rejf | cut -d' ' -f1-3)"
+expect_eq "refused extended state change: exactly one disable notification" "$DEF_NOTES 10:disable:$I1" "$(notes rejf)"
+expect_eq "refused extended state change: the notification is journaled" 1 \
+  "$("$ESIMCTL" --journal "$WORK/rejf.db" --json journal list | jq '[.notifications[] | select(.event == "disable")] | length')"
 
 # ============ replay: a trace of an extended session replays byte for byte ======================
 # The replay reader offers extended length when the trace holds an extended APDU, so the same

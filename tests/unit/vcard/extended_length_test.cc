@@ -1,5 +1,5 @@
-// Extended-length APDUs end to end in process: the virtual card's extended_length and
-// reject_extended knobs (ATR, answers), VirtualReader::SupportsExtendedLength, and a
+// Extended-length APDUs end to end in process: the virtual card's extended_length,
+// reject_extended and reject_extended_for knobs (ATR, answers), VirtualReader::SupportsExtendedLength, and a
 // CardSession deciding on extended length and falling back to short APDUs.
 #include <sstream>
 
@@ -26,6 +26,11 @@ VirtualEuicc::Options LyingCard() {
   o.reject_extended = true;
   return o;
 }
+VirtualEuicc::Options CardRefusingExtendedFor(const Bytes& tag) {
+  VirtualEuicc::Options o;
+  o.reject_extended_for = tag;
+  return o;
+}
 
 // ---- The card's ATR --------------------------------------------------------------------------
 
@@ -40,7 +45,7 @@ TEST_F(ExtendedCardTest, DefaultAtrIsT0WithoutExtendedLength) {
 }
 
 TEST_F(ExtendedCardTest, ExtendedLengthAtrOffersT1AndTheCapabilityWithAValidTck) {
-  for (const VirtualEuicc::Options& options : {ExtendedCard(), LyingCard()}) {
+  for (const VirtualEuicc::Options& options : {ExtendedCard(), LyingCard(), CardRefusingExtendedFor(H("BF32"))}) {
     LoadCard(options);
     const Bytes atr = card_->Atr();
     EXPECT_EQ(ToHex(atr), "3B9F96811FC78031E073FE215B633A204E83009000D2");
@@ -77,6 +82,20 @@ TEST_F(ExtendedCardTest, LyingCardRefusesEveryExtendedApduWithoutExecutingIt) {
   EXPECT_EQ(accepted.sw, 0x9000);
   state = ReadJson(state_path_);
   EXPECT_EQ(state["profiles"][0].value("nickname", ""), "ABC");
+}
+
+TEST_F(ExtendedCardTest, CardRefusingOneFunctionRefusesOnlyItsExtendedForm) {
+  LoadCard(CardRefusingExtendedFor(H("BF29")));
+  ASSERT_EQ(SelectIsdr(), 0x9000);
+  // Other ES10 functions in extended form work (GetProfilesInfo, answered whole)...
+  Rapdu listed = Es10(H("BF2D00"), 0, 255, /*extended_le=*/true);
+  EXPECT_EQ(listed.sw, 0x9000);
+  // ...SetNickname (BF29) in extended form is refused, not executed; in short form it works.
+  const Bytes nickname = H("BF29115A0A989910000100001010F89003414243");
+  EXPECT_EQ(Es10(nickname, 0, 255, /*extended_le=*/true).sw, 0x6700);
+  EXPECT_EQ(ReadJson(state_path_)["profiles"][0].value("nickname", ""), "Work phone");
+  EXPECT_EQ(Es10(nickname).sw, 0x9000);
+  EXPECT_EQ(ReadJson(state_path_)["profiles"][0].value("nickname", ""), "ABC");
 }
 
 // ---- VirtualReader ---------------------------------------------------------------------------
