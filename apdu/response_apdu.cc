@@ -72,7 +72,8 @@ Result<ResponseApdu> ParseResponse(Bytes&& r_apdu) {
   if (r_apdu.size() < 2) return ParseResponse(ByteView(r_apdu));  // the error
   ResponseApdu r;
   r.sw = static_cast<uint16_t>(r_apdu[r_apdu.size() - 2] << 8 | r_apdu[r_apdu.size() - 1]);
-  r_apdu.resize(r_apdu.size() - 2);
+  r_apdu.pop_back();  // SW2
+  r_apdu.pop_back();  // SW1
   r.data = std::move(r_apdu);
   return r;
 }
