@@ -70,7 +70,8 @@ void RegisterNotificationCommands(CLI::App& notification, CliContext& context);
 // `journal list|show|export|retry`.
 void RegisterJournalCommands(CLI::App& journal, CliContext& context);
 
-// Parses argv, runs the chosen command and returns the process exit code.
+// Parses argv, runs the chosen command and returns the process exit code. Once per process:
+// the parse tree is left for the process's exit to reclaim (app.cc says why).
 int RunCli(int argc, char** argv);
 
 }  // namespace esim
