@@ -243,9 +243,7 @@ Result<std::unique_ptr<PcscReader>> PcscReader::Connect(PcscContext& context,
     }
   }
   if (rv != SCARD_S_SUCCESS) return PcscError(rv, "connecting to reader '" + reader_name + "'");
-  auto reader = std::make_unique<PcscReader>(Key(), card, protocol, reader_name, options.share);
-  ESIM_RETURN_IF_ERROR(reader->RefreshAtr());
-  return reader;
+  return std::make_unique<PcscReader>(Key(), card, protocol, reader_name, options.share);
 }
 
 Result<std::unique_ptr<PcscReader>> PcscReader::Open(const std::string& spec, ShareMode share) {
@@ -289,16 +287,22 @@ Status PcscReader::Reconnect(bool reset) {
                                  reset ? SCARD_RESET_CARD : SCARD_LEAVE_CARD, &protocol);
   if (rv != SCARD_S_SUCCESS) return PcscError(rv, "reconnecting to reader '" + name_ + "'");
   protocol_ = protocol;
-  return RefreshAtr();
+  atr_.reset();  // a reset card may answer differently
+  return Status::Ok();
+}
+
+Bytes PcscReader::Atr() const {
+  if (!atr_ && !ReadAtr().ok()) return {};
+  return *atr_;
 }
 
 bool PcscReader::SupportsExtendedLength() const {
   // Over T=0 an extended-length command has to be carried by ENVELOPE commands, which esimctl
   // does not do: the negotiated protocol must be T=1, and the card must announce extended Lc/Le.
-  return protocol_ == SCARD_PROTOCOL_T1 && AtrAnnouncesExtendedLength(atr_);
+  return protocol_ == SCARD_PROTOCOL_T1 && AtrAnnouncesExtendedLength(Atr());
 }
 
-Status PcscReader::RefreshAtr() {
+Status PcscReader::ReadAtr() const {
   char name[MAX_READERNAME];
   DWORD name_len = sizeof name;
   DWORD state = 0;
@@ -309,7 +313,7 @@ Status PcscReader::RefreshAtr() {
   if (rv != SCARD_S_SUCCESS) {
     return PcscError(rv, "reading the ATR in reader '" + name_ + "'", PcscStage::kConnected);
   }
-  atr_.assign(atr, atr + std::min<size_t>(atr_len, sizeof atr));
+  atr_ = Bytes(atr, atr + std::min<size_t>(atr_len, sizeof atr));
   return Status::Ok();
 }
 

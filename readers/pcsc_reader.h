@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -119,10 +120,13 @@ class PcscReader : public Reader {
   PcscReader& operator=(const PcscReader&) = delete;
 
   Result<Bytes> Transmit(ByteView command) override;
-  Bytes Atr() const override { return atr_; }
+  // Read from pcscd on first use (two exchanges): a T=0 session without --trace never needs it.
+  // Empty when pcscd cannot say (the card went away): the next Transmit reports that.
+  Bytes Atr() const override;
   std::string Name() const override { return name_; }
   Status Reconnect(bool reset) override;
-  // True when the negotiated protocol is T=1 and the ATR announces extended Lc/Le.
+  // True when the negotiated protocol is T=1 and the ATR announces extended Lc/Le (only then is
+  // the ATR read).
   bool SupportsExtendedLength() const override;
 
   // The active protocol: SCARD_PROTOCOL_T0 or SCARD_PROTOCOL_T1.
@@ -130,8 +134,8 @@ class PcscReader : public Reader {
   ShareMode share_mode() const { return share_; }
 
  private:
-  // Re-reads the ATR from pcscd (after connect and reconnect).
-  Status RefreshAtr();
+  // Reads the ATR from pcscd into atr_.
+  Status ReadAtr() const;
 
   struct Key {
     explicit Key() = default;
@@ -150,7 +154,9 @@ class PcscReader : public Reader {
   DWORD protocol_;
   std::string name_;
   ShareMode share_;
-  Bytes atr_;
+  // The ATR once read (Atr(), SupportsExtendedLength()); forgotten by Reconnect. Reading it is
+  // not a state change of the reader, hence mutable.
+  mutable std::optional<Bytes> atr_;
   // Reused across Transmit calls: 64 KB + SW, allocated once and never cleared. Only the pages
   // an answer fills are ever touched (zeroing it cost 16 page faults per command).
   std::unique_ptr<uint8_t[]> receive_buffer_ = std::make_unique_for_overwrite<uint8_t[]>(kReceiveBufferSize);
