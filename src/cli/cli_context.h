@@ -51,6 +51,21 @@ struct CliContext {
 int RunOnCard(const CliContext& context, Output& out,
               const std::function<Status(CardSession&, Output&)>& body);
 
+// RunOnCard for a command that reads and shows: `read(session)` returns a Result, whose value is
+// printed as `to_json(value)` with --json and as `to_text(value)` otherwise.
+template <typename Read, typename ToJson, typename ToText>
+int ShowFromCard(const CliContext& context, Output& out, Read read, ToJson to_json, ToText to_text) {
+  return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
+    ESIM_ASSIGN_OR_RETURN(auto value, read(session));
+    if (print.json()) {
+      print.Json(to_json(value));
+    } else {
+      print.Text(to_text(value));
+    }
+    return Status::Ok();
+  });
+}
+
 // True when --reader names every reader ("all").
 bool AllReaders(const CliContext& context);
 

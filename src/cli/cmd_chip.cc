@@ -174,16 +174,13 @@ void AddResetCommand(CLI::App& chip, CliContext& context) {
 }
 
 int ShowDefaultSmdp(const CliContext& context, Output& out) {
-  return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
-    ESIM_ASSIGN_OR_RETURN(auto addresses, session.es10().GetEuiccConfiguredAddresses());
-    if (print.json()) {
-      print.Json(es10::ToJson(addresses));
-    } else {
-      print.Text(RenderKeyValue({{"Default SM-DP+", addresses.defaultDpAddress.value_or("(none)")},
-                               {"Root SM-DS", addresses.rootDsAddress}}));
-    }
-    return Status::Ok();
-  });
+  return ShowFromCard(
+      context, out, [](CardSession& session) { return session.es10().GetEuiccConfiguredAddresses(); },
+      [](const auto& addresses) { return es10::ToJson(addresses); },
+      [](const auto& addresses) {
+        return RenderKeyValue({{"Default SM-DP+", addresses.defaultDpAddress.value_or("(none)")},
+                               {"Root SM-DS", addresses.rootDsAddress}});
+      });
 }
 
 int SetDefaultSmdpAddress(const CliContext& context, Output& out, const std::string& target,
@@ -215,53 +212,49 @@ int SetDefaultSmdpAddress(const CliContext& context, Output& out, const std::str
 }
 
 void AddDefaultSmdpCommand(CLI::App& chip, CliContext& context) {
-  AddLazySubcommand(chip, "default-smdp", "show or set the default SM-DP+ address", [&context](CLI::App& command) {
-    auto options = std::make_shared<DefaultSmdpOptions>();
-    command.add_option("address", options->address, "the new address (an FQDN); none: show it");
-    command.add_flag("--clear", options->clear, "remove the default SM-DP+ address");
-    AddChangeFlags(command, options->flags, false, false);
-    command.callback([&context, options] {
-      context.run = [&context, options](Output& out) {
-        if (options->clear && options->address) {
-          return out.Error(Status(ErrorCode::kUsage, "default-smdp: give an ADDRESS or --clear, not both"));
-        }
-        if (!options->clear && !options->address) {
-          if (options->flags.dry_run) {
-            return out.Error(Status(ErrorCode::kUsage, "default-smdp: --dry-run needs an ADDRESS or --clear"));
-          }
-          return ShowDefaultSmdp(context, out);
-        }
-        std::string target;
-        if (options->address) {
-          auto fqdn = ParseFqdn(*options->address);
-          if (!fqdn.ok()) return out.Error(InputRejected(fqdn.status()));
-          target = *fqdn;
-        }
-        return SetDefaultSmdpAddress(context, out, target, options->flags);
-      };
-    });
-  });
+  AddLazySubcommand(
+      chip, "default-smdp", "show or set the default SM-DP+ address",
+      [&context](CLI::App& command) {
+        auto options = std::make_shared<DefaultSmdpOptions>();
+        command.add_option("address", options->address, "the new address (an FQDN); none: show it");
+        command.add_flag("--clear", options->clear, "remove the default SM-DP+ address");
+        AddChangeFlags(command, options->flags, false, false);
+        command.callback([&context, options] {
+          context.run = [&context, options](Output& out) {
+            if (options->clear && options->address) {
+              return out.Error(Status(ErrorCode::kUsage, "default-smdp: give an ADDRESS or --clear, not both"));
+            }
+            if (!options->clear && !options->address) {
+              if (options->flags.dry_run) {
+                return out.Error(Status(ErrorCode::kUsage, "default-smdp: --dry-run needs an ADDRESS or --clear"));
+              }
+              return ShowDefaultSmdp(context, out);
+            }
+            std::string target;
+            if (options->address) {
+              auto fqdn = ParseFqdn(*options->address);
+              if (!fqdn.ok()) return out.Error(InputRejected(fqdn.status()));
+              target = *fqdn;
+            }
+            return SetDefaultSmdpAddress(context, out, target, options->flags);
+          };
+        });
+      });
 }
 
 }  // namespace
 
 void RegisterChipCommands(CLI::App& chip, CliContext& context) {
   chip.require_subcommand(1);
-  AddLazySubcommand(chip, "info", "show EID, versions, free memory, CI keys and addresses", [&context](CLI::App& info) {
-    info.callback([&context] {
-      context.run = [&context](Output& out) {
-        return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
-          ESIM_ASSIGN_OR_RETURN(auto info_result, ReadChipInfo(session));
-          if (print.json()) {
-            print.Json(ChipInfoJson(info_result));
-          } else {
-            print.Text(ChipInfoText(info_result));
-          }
-          return Status::Ok();
+  AddLazySubcommand(
+      chip, "info", "show EID, versions, free memory, CI keys and addresses",
+      [&context](CLI::App& info) {
+        info.callback([&context] {
+          context.run = [&context](Output& out) {
+            return ShowFromCard(context, out, ReadChipInfo, ChipInfoJson, ChipInfoText);
+          };
         });
-      };
-    });
-  });
+      });
   AddResetCommand(chip, context);
   AddDefaultSmdpCommand(chip, context);
 }

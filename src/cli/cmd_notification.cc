@@ -114,15 +114,9 @@ void AddListCommand(CLI::App& group, CliContext& context) {
     list.add_flag("--names", *with_names, "also show each notification's profile name");
     list.callback([&context, with_names] {
       context.run = [&context, with_names](Output& out) {
-        return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
-          ESIM_ASSIGN_OR_RETURN(auto listing, ListNotifications(session, *with_names));
-          if (print.json()) {
-            print.Json(ListJson(listing));
-          } else {
-            print.Text(ListText(listing, *with_names));
-          }
-          return Status::Ok();
-        });
+        return ShowFromCard(
+            context, out, [&](CardSession& session) { return ListNotifications(session, *with_names); },
+            ListJson, [&](const auto& listing) { return ListText(listing, *with_names); });
       };
     });
   });
@@ -137,16 +131,10 @@ void AddShowCommand(CLI::App& group, CliContext& context) {
       context.run = [&context, options](Output& out) {
         auto seq = ParseSeqNumber(options->seq);
         if (!seq.ok()) return out.Error(InputRejected(seq.status()));
-        return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
-          ESIM_ASSIGN_OR_RETURN(auto notification, RetrieveNotification(session, *seq));
-          nlohmann::json shown = ShowJson(notification, options->raw);
-          if (print.json()) {
-            print.Json(shown);
-          } else {
-            print.Text(ShowText(notification, shown));
-          }
-          return Status::Ok();
-        });
+        return ShowFromCard(
+            context, out, [&](CardSession& session) { return RetrieveNotification(session, *seq); },
+            [&](const auto& notification) { return ShowJson(notification, options->raw); },
+            [&](const auto& notification) { return ShowText(notification, ShowJson(notification, options->raw)); });
       };
     });
   });
@@ -240,14 +228,17 @@ int RunRemove(const CliContext& context, Output& out, const SeqOptions& options)
 }
 
 void AddRemoveCommand(CLI::App& group, CliContext& context) {
-  AddLazySubcommand(group,  "remove", "remove notifications from the eUICC (journaled first; asks unless the SM-DP+ accepted them)", [&context](CLI::App& remove) {
-    auto options = std::make_shared<SeqOptions>();
-    remove.add_option("seq", options->seqs, "the seqNumbers to remove, in order")->required();
-    AddChangeFlags(remove, options->flags, true, false);
-    remove.callback([&context, options] {
-      context.run = [&context, options](Output& out) { return RunRemove(context, out, *options); };
-    });
-  });
+  AddLazySubcommand(
+      group, "remove",
+      "remove notifications from the eUICC (journaled first; asks unless the SM-DP+ accepted them)",
+      [&context](CLI::App& remove) {
+        auto options = std::make_shared<SeqOptions>();
+        remove.add_option("seq", options->seqs, "the seqNumbers to remove, in order")->required();
+        AddChangeFlags(remove, options->flags, true, false);
+        remove.callback([&context, options] {
+          context.run = [&context, options](Output& out) { return RunRemove(context, out, *options); };
+        });
+      });
 }
 
 int RunProcess(const CliContext& context, Output& out, const SeqOptions& options) {
@@ -290,15 +281,17 @@ int RunProcess(const CliContext& context, Output& out, const SeqOptions& options
 }
 
 void AddProcessCommand(CLI::App& group, CliContext& context) {
-  AddLazySubcommand(group,  "process", "journal, deliver to the SM-DP+ and then remove pending notifications", [&context](CLI::App& process) {
-    auto options = std::make_shared<SeqOptions>();
-    process.add_option("seq", options->seqs, "the seqNumbers to process");
-    process.add_flag("--all", options->all, "process every notification on the card");
-    AddChangeFlags(process, options->flags, false, false);
-    process.callback([&context, options] {
-      context.run = [&context, options](Output& out) { return RunProcess(context, out, *options); };
-    });
-  });
+  AddLazySubcommand(
+      group, "process", "journal, deliver to the SM-DP+ and then remove pending notifications",
+      [&context](CLI::App& process) {
+        auto options = std::make_shared<SeqOptions>();
+        process.add_option("seq", options->seqs, "the seqNumbers to process");
+        process.add_flag("--all", options->all, "process every notification on the card");
+        AddChangeFlags(process, options->flags, false, false);
+        process.callback([&context, options] {
+          context.run = [&context, options](Output& out) { return RunProcess(context, out, *options); };
+        });
+      });
 }
 
 }  // namespace

@@ -44,15 +44,9 @@ void RegisterProfileCommands(CLI::App& profile, CliContext& context) {
     list.add_flag("--icons", options->with_icons, "also fetch icons (and every other member)");
     list.callback([&context, options] {
       context.run = [&context, options](Output& out) {
-        return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
-          ESIM_ASSIGN_OR_RETURN(auto profiles, ListProfiles(session, *options));
-          if (print.json()) {
-            print.Json(ProfileListJson(profiles));
-          } else {
-            print.Text(ProfileListText(profiles));
-          }
-          return Status::Ok();
-        });
+        return ShowFromCard(
+            context, out, [&](CardSession& session) { return ListProfiles(session, *options); },
+            ProfileListJson, ProfileListText);
       };
     });
   });

@@ -215,15 +215,17 @@ int RunNickname(const CliContext& context, Output& out, const NicknameOptions& o
 }
 
 void AddNicknameCommand(CLI::App& profile, CliContext& context) {
-  AddLazySubcommand(profile, "nickname", "set a profile's nickname (no NAME clears it)", [&context](CLI::App& command) {
-    auto options = std::make_shared<NicknameOptions>();
-    command.add_option("iccid", options->iccid, "the profile's ICCID")->required();
-    command.add_option("name", options->nickname, "the new nickname (at most 64 bytes of UTF-8)");
-    AddChangeFlags(command, options->flags, false, false);
-    command.callback([&context, options] {
-      context.run = [&context, options](Output& out) { return RunNickname(context, out, *options); };
-    });
-  });
+  AddLazySubcommand(
+      profile, "nickname", "set a profile's nickname (no NAME clears it)",
+      [&context](CLI::App& command) {
+        auto options = std::make_shared<NicknameOptions>();
+        command.add_option("iccid", options->iccid, "the profile's ICCID")->required();
+        command.add_option("name", options->nickname, "the new nickname (at most 64 bytes of UTF-8)");
+        AddChangeFlags(command, options->flags, false, false);
+        command.callback([&context, options] {
+          context.run = [&context, options](Output& out) { return RunNickname(context, out, *options); };
+        });
+      });
 }
 
 }  // namespace
