@@ -17,45 +17,20 @@ A3=A0000005591010FFFFFFFF8900001200
 UNKNOWN_ICCID=8999090090000009099
 UNKNOWN_AID=A0000005591010FFFFFFFF8900009900
 
-# Helpers usable INSIDE a session script (sourced there):
-#   run NAME ARGS...  runs esimctl ARGS; keeps $WORK/NAME.{out,err,rc}
-#   snap NAME         keeps `esimctl --json profile list` in $WORK/NAME.list and the card's
-#                     state file in $WORK/NAME.state
-cat >"$WORK/pre.sh" <<'EOF'
-run() { local n=$1; shift; "$ESIMCTL" "$@" >"$WORK/$n.out" 2>"$WORK/$n.err"; echo $? >"$WORK/$n.rc"; }
+. "$(dirname "$0")/session_lib.sh"
+# session, run, load and js as in session_lib.sh; snap also keeps `esimctl --json profile list`
+# in $WORK/NAME.list, and states/notes read that listing and show the notification addresses.
+cat >>"$WORK/pre.sh" <<'EOF'
 snap() {
   "$ESIMCTL" --json profile list >"$WORK/$1.list" 2>"$WORK/$1.list.err"
   cp "$ESIMCTL_RIG_STATE" "$WORK/$1.state"
 }
 EOF
-
-# session [RIG_ARGS...] -- SCRIPT : runs SCRIPT (bash, with run/snap) in one rig invocation.
-session() {
-  local args=()
-  while [ "$1" != -- ]; do args+=("$1"); shift; done
-  shift
-  set +e
-  # A fresh card gets a fresh journal: the card's notifications are signed anew on each copy.
-  SESSION_N=$((${SESSION_N:-0} + 1))
-  export XDG_STATE_HOME="$WORK/state.$SESSION_N"
-  rig ${args[@]+"${args[@]}"} -- bash -c ". \"\$WORK/pre.sh\"; $1"
-  SESSION_RC=$?
-  set -e
-  [ "$SESSION_RC" = 0 ] || fail "session exited $SESSION_RC: $1"
-}
-
-# load NAME: OUT ERR RC of a step run inside a session.
-load() {
-  OUT=$(cat "$WORK/$1.out" 2>/dev/null || true)
-  ERR=$(cat "$WORK/$1.err" 2>/dev/null || true)
-  RC=$(cat "$WORK/$1.rc" 2>/dev/null || echo missing)
-}
 # states NAME: "iccid=state ..." from the listing taken by snap NAME.
 states() { jq -r '[.profiles[] | "\(.iccid)=\(.profileState)"] | join(" ")' "$WORK/$1.list" 2>/dev/null || echo "no listing"; }
 # notes NAME: the card's pending notifications "seq:event:iccid:address ..." from its state file.
 notes() { jq -r '[.notifications[] | "\(.seqNumber):\(.event):\(.iccid):\(.address)"] | join(" ")' "$WORK/$1.state" 2>/dev/null || echo "no state"; }
 next_seq() { jq -r .nextSeqNumber "$WORK/$1.state" 2>/dev/null || echo "no state"; }
-js() { jq -r "$1" <<<"$OUT" 2>/dev/null || echo "not JSON"; }
 # sent FILE: how many C-APDUs a trace file records (0 when the file was never written).
 sent() { if [ -f "$1" ]; then grep -c '^>' "$1" || true; else echo 0; fi; }
 DEFAULT_NOTES="7:install:$I1:smdp.northwind.example 8:enable:$I1:smdp.northwind.example 9:install:$I2:rsp.contoso.example"
