@@ -56,20 +56,12 @@ Bytes ResponseApdu::Encode() const {
   return out;
 }
 
-Result<ResponseApdu> ParseResponse(ByteView r_apdu) {
+Result<ResponseApdu> ParseResponse(Bytes r_apdu) {
   if (r_apdu.size() < 2) {
     return Status(ErrorCode::kReaderError,
                   "card answer has no status word (" + std::to_string(r_apdu.size()) +
                       " byte" + (r_apdu.size() == 1 ? "" : "s") + ": '" + ToHex(r_apdu) + "')");
   }
-  ResponseApdu r;
-  r.data.assign(r_apdu.begin(), r_apdu.end() - 2);
-  r.sw = static_cast<uint16_t>(r_apdu[r_apdu.size() - 2] << 8 | r_apdu[r_apdu.size() - 1]);
-  return r;
-}
-
-Result<ResponseApdu> ParseResponse(Bytes&& r_apdu) {
-  if (r_apdu.size() < 2) return ParseResponse(ByteView(r_apdu));  // the error
   ResponseApdu r;
   r.sw = static_cast<uint16_t>(r_apdu[r_apdu.size() - 2] << 8 | r_apdu[r_apdu.size() - 1]);
   r_apdu.pop_back();  // SW2

@@ -31,11 +31,10 @@ struct ResponseApdu {
   Bytes Encode() const;
 };
 
-// Splits an R-APDU into data and SW. Fails with kReaderError when it has fewer than 2 bytes
-// (no status word at all: the reader or card dropped the answer).
-Result<ResponseApdu> ParseResponse(ByteView r_apdu);
-// The same, taking over `r_apdu`'s storage for the data instead of copying it.
-Result<ResponseApdu> ParseResponse(Bytes&& r_apdu);
+// Splits an R-APDU into data and SW; the data keeps `r_apdu`'s storage (move the answer in).
+// Fails with kReaderError when it has fewer than 2 bytes (no status word at all: the reader or
+// card dropped the answer).
+Result<ResponseApdu> ParseResponse(Bytes r_apdu);
 
 // A short English description of `sw` ("ok", "wrong length, retry with Le=0x20",
 // "referenced data not found", ...). Never empty: unknown SWs get their ISO 7816 class.
