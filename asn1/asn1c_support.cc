@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "asn1/es10_codec.h"
+#include "ber_tlv_length.h"
 
 namespace esim::es10::internal {
 
@@ -134,18 +135,12 @@ bool MemberAccepts(const asn_TYPE_member_t& member, ber_tlv_tag_t tag) {
   return KindOf(*member.type) == Kind::kChoice && ChoiceAlternative(*member.type, tag) >= 0;
 }
 
-// Bytes of the DER length of `size`.
-size_t DerLengthSize(size_t size) {
-  size_t bytes = 1;
-  if (size >= 0x80) {
-    for (size_t rest = size; rest > 0; rest >>= 8) ++bytes;
-  }
-  return bytes;
-}
-
-// True if the header of `tlv` is already DER (definite length in the fewest bytes).
+// True if the header of `tlv` is already DER (definite length in the fewest bytes). asn1c's
+// length encoder, given no buffer, says how many bytes the DER length takes.
 bool HasDerHeader(const Tlv& tlv) {
-  return tlv.whole.size() == tlv.tag_bytes.size() + DerLengthSize(tlv.content.size()) + tlv.content.size();
+  const size_t der_length_size =
+      der_tlv_length_serialize(static_cast<ber_tlv_len_t>(tlv.content.size()), nullptr, 0);
+  return tlv.whole.size() == tlv.tag_bytes.size() + der_length_size + tlv.content.size();
 }
 
 void Append(Bytes& out, ByteView more) { out.insert(out.end(), more.begin(), more.end()); }
@@ -393,16 +388,13 @@ Result<std::vector<ByteView>> ChildElements(ByteView element) {
 }
 
 Bytes DerElement(ByteView tag, ByteView content) {
-  Bytes out(tag.begin(), tag.end());
-  const size_t size = content.size();
-  if (size < 0x80) {
-    out.push_back(static_cast<uint8_t>(size));
-  } else {
-    Bytes length;
-    for (size_t rest = size; rest > 0; rest >>= 8) length.insert(length.begin(), static_cast<uint8_t>(rest & 0xFF));
-    out.push_back(static_cast<uint8_t>(0x80 | length.size()));
-    out.insert(out.end(), length.begin(), length.end());
-  }
+  uint8_t length[1 + sizeof(ber_tlv_len_t)];  // 0x80 | n, then at most all bytes of the length
+  const size_t length_size =
+      der_tlv_length_serialize(static_cast<ber_tlv_len_t>(content.size()), length, sizeof length);
+  Bytes out;
+  out.reserve(tag.size() + length_size + content.size());
+  out.insert(out.end(), tag.begin(), tag.end());
+  out.insert(out.end(), length, length + length_size);
   out.insert(out.end(), content.begin(), content.end());
   return out;
 }
