@@ -193,6 +193,9 @@ STARTUP=()
 # Median CPU (user + sys, ms) and peak RSS (MB) of the runs in $WORK/startup.
 startup_cpu() { awk '{print $2 + $3}' "$WORK/startup" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 startup_rss() { awk '$4 > m {m = $4} END {printf "%.1f", m / 1024}' "$WORK/startup"; }
+# loaded_libs CMD...: the shared libraries CMD initialises, those it opens with dlopen included
+# (the dynamic loader itself not counted).
+loaded_libs() { echo $(( $(LD_DEBUG=files "$@" 2>&1 >/dev/null | grep -c 'calling init: .*\.so' || true) - 1 )); }
 for probe in "esimctl --version|$ESIMCTL --version" "empty program, esimctl's libraries|$WORK/empty-libs" \
              "empty program, libraries as linked before (+ libstdc++, libssl, libsqlite3, libcurl)|$WORK/empty-linked" \
              "empty program, libc only|$WORK/empty-plain"; do
@@ -200,7 +203,8 @@ for probe in "esimctl --version|$ESIMCTL --version" "empty program, esimctl's li
   : >"$WORK/startup"
   # shellcheck disable=SC2086
   for ((i = 0; i < 30; i++)); do "$BENCH_EXEC" "$WORK/startup" -- $cmd >/dev/null; done
-  libs=$(ldd "${cmd%% *}" | grep -c '=>' || true)
+  # shellcheck disable=SC2086
+  libs=$(loaded_libs $cmd)
   STARTUP+=("$label|$libs|$(startup_cpu)|$(startup_rss)")
 done
 # The journal: opening the existing one (every command that journals) and creating it (once, on
@@ -212,9 +216,7 @@ for mode in existing creating; do
     if [ "$mode" = existing ]; then cp -p "$JOURNAL_TEMPLATE" "$WORK/probe.db"; fi
     "$BENCH_EXEC" "$WORK/startup" -- "$ESIMCTL" --journal "$WORK/probe.db" journal list >/dev/null
   done
-  libs=$(LD_DEBUG=files "$ESIMCTL" --journal "$WORK/probe.db" journal list 2>&1 >/dev/null |
-         grep -c 'calling init: .*\.so' || true)
-  STARTUP+=("esimctl journal list, $mode journal|$((libs - 1))|$(startup_cpu)|$(startup_rss)")
+  STARTUP+=("esimctl journal list, $mode journal|$(loaded_libs "$ESIMCTL" --journal "$WORK/probe.db" journal list)|$(startup_cpu)|$(startup_rss)")
 done
 
 # ---- 2b. heap peaks (valgrind massif, when installed) ------------------------------------------
