@@ -130,6 +130,10 @@ json JsonList(const std::vector<T>& list) {
 
 }  // namespace
 
+std::string JsonText(const json& document, int indent) {
+  return document.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 // ---- Names ------------------------------------------------------------------------------
 
 std::string ResultCodeName(uint16_t outer_tag, int64_t code) {

@@ -49,6 +49,13 @@ nlohmann::json EventNames(const NotificationEvents& events);
 // "2.2.2" from a 3-byte VersionType (hex if not 3 bytes).
 std::string VersionText(const Bytes& version);
 
+// ---- Text ---------------------------------------------------------------------------------
+
+// `document` as JSON text, indented as nlohmann::json::dump(indent). Strings that came from a
+// card need not be valid UTF-8: each invalid byte becomes U+FFFD instead of throwing. Every
+// place that prints or stores card data as JSON goes through here.
+std::string JsonText(const nlohmann::json& document, int indent = -1);
+
 // ---- Shared vocabulary --------------------------------------------------------------
 nlohmann::json ToJson(const NotificationEvents& events);
 nlohmann::json ToJson(const ProfilePolicyRules& rules);

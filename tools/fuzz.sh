@@ -49,7 +49,9 @@ for t in $targets; do
   echo "fuzz: $t: ${runs:-?} runs in $((end - start)) s (${rate:-?} exec/s, $cov, corpus $(ls "$work/$t/corpus" | wc -l) inputs), exit $rc"
   if [ "$rc" != 0 ]; then
     echo "fuzz: $t FAILED; reproducer(s) in $findings:" >&2
-    grep -E 'ERROR|SUMMARY|runtime error|fuzz_[a-z0-9_]+:|Test unit written' "$log" | head -20 >&2
+    # Enough to reproduce from a CI log alone: the report, our frames and the input in Base64.
+    grep -E 'ERROR|SUMMARY|runtime error|what\(\)|fuzz_[a-z0-9_]+:|Test unit written|^Base64: ' "$log" | head -20 >&2
+    grep -E '^ +#[0-9]+ .* '"$src"'/[^ ]+\.(cc|c|h):[0-9]+' "$log" | head -8 >&2
     failed="$failed $t"
   fi
 done

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "asn1/json.h"
 #include "readers/virtual/card_state.h"
 #include "readers/virtual/der.h"
 #include "readers/virtual/state_codings.h"
@@ -467,7 +468,8 @@ json StateToJson(const CardState& st) {
 }
 
 Status SaveState(const CardState& state, const std::string& path) {
-  std::string text = StateToJson(state).dump(2) + "\n";
+  // A nickname or address set over ES10 may be invalid UTF-8; JsonText does not throw on it.
+  std::string text = es10::JsonText(StateToJson(state), 2) + "\n";
   std::string tmp = path + ".tmp." + std::to_string(getpid());
   auto fail = [&](const std::string& what) {
     Status s(ErrorCode::kIo, path + ": " + what + ": " + std::strerror(errno));

@@ -1,5 +1,6 @@
 // `esimctl profile ...`: the profiles on the eUICC.
 #include <string>
+#include <utility>
 
 #include "asn1/json.h"
 #include "src/cli/cli_context.h"
@@ -25,7 +26,7 @@ std::string ProfileListText(const std::vector<es10::ProfileInfo>& profiles) {
         p.profileNickname.value_or("-"),
     });
   }
-  return RenderTable({"ICCID", "STATE", "CLASS", "PROVIDER", "NAME", "NICKNAME"}, rows);
+  return RenderTable({"ICCID", "STATE", "CLASS", "PROVIDER", "NAME", "NICKNAME"}, std::move(rows));
 }
 
 nlohmann::json ProfileListJson(const std::vector<es10::ProfileInfo>& profiles) {

@@ -8,6 +8,7 @@
 // The same connection tells the negotiated protocol and whether the reader and card offer
 // extended-length APDUs (T=1 and the ATR's extended Lc/Le capability): the APDU column.
 #include <string>
+#include <utility>
 
 #include "common/bytes.h"
 #include "readers/pcsc_reader.h"
@@ -127,7 +128,7 @@ void RegisterReadersCommand(CLI::App& readers, CliContext& context) {
                         ids[i].eid.empty() ? "-" : ids[i].eid, ApduColumn(ids[i]),
                         r.atr.empty() ? "-" : ToHex(r.atr)});
       }
-      out.Text(RenderTable({"#", "READER", "CARD", "STATUS", "EID", "APDU", "ATR"}, rows));
+      out.Text(RenderTable({"#", "READER", "CARD", "STATUS", "EID", "APDU", "ATR"}, std::move(rows)));
       return 0;
     };
   });

@@ -1,6 +1,7 @@
 #include "src/cli/format.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "src/cli/output.h"
 
@@ -23,8 +24,8 @@ std::string EuiccCategoryName(int64_t category) {
   }
 }
 
-std::string RenderKeyValue(const std::vector<std::vector<std::string>>& rows) {
-  std::string table = RenderTable({"", ""}, rows);
+std::string RenderKeyValue(std::vector<std::vector<std::string>> rows) {
+  std::string table = RenderTable({"", ""}, std::move(rows));
   // RenderTable prints a header line; a key/value listing has none.
   return table.substr(table.find('\n') + 1);
 }

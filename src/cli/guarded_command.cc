@@ -5,6 +5,7 @@
 #include <iostream>
 #include <utility>
 
+#include "common/utf8.h"
 #include "src/cli/journal_view.h"
 
 #ifndef ESIMCTL_VERSION
@@ -36,7 +37,7 @@ KeeperProgress TerminalProgress() {
   return [](size_t index, size_t count, const JournalEntry& entry) {
     if (count < 2) return;
     std::cerr << "[" << index << "/" << count << "] notification " << entry.record.seq_number << " ("
-              << entry.record.event << ") -> " << entry.record.address << std::endl;
+              << entry.record.event << ") -> " << TerminalText(entry.record.address) << std::endl;
   };
 }
 

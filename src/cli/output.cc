@@ -3,17 +3,19 @@
 #include <algorithm>
 #include <ostream>
 
+#include "asn1/json.h"
 #include "common/exit_codes.h"
+#include "common/utf8.h"
 
 namespace esim {
 
 void Output::Json(const nlohmann::json& document) {
-  // Invalid UTF-8 from a card must not abort the program: replace it.
-  out_ << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  out_ << es10::JsonText(document, 2) << "\n";
 }
 
 void Output::Text(const std::string& text) {
-  out_ << text;
+  // Text mode prints what the card sent (names, addresses) to a terminal.
+  out_ << TerminalText(text);
   if (!text.empty() && text.back() != '\n') out_ << "\n";
 }
 
@@ -21,7 +23,7 @@ int Output::Error(const Status& status) {
   if (json_) {
     Json({{"error", {{"code", ErrorCodeName(status.code())}, {"message", status.message()}}}});
   } else {
-    err_ << "esimctl: " << status.message() << "\n";
+    err_ << "esimctl: " << TerminalText(status.message()) << "\n";
   }
   return ExitCodeFor(status.code());
 }
@@ -34,12 +36,12 @@ int Output::Finish(nlohmann::json document, const std::string& text, const Statu
     Json(document);
   } else {
     Text(text);
-    if (!status.ok()) err_ << "esimctl: " << status.message() << "\n";
+    if (!status.ok()) err_ << "esimctl: " << TerminalText(status.message()) << "\n";
   }
   return ExitCodeFor(status.code());
 }
 
-void Output::Note(const std::string& text) { err_ << text << "\n"; }
+void Output::Note(const std::string& text) { err_ << TerminalText(text) << "\n"; }
 
 namespace {
 
@@ -52,7 +54,11 @@ size_t DisplayWidth(const std::string& s) {
 }  // namespace
 
 std::string RenderTable(const std::vector<std::string>& header,
-                        const std::vector<std::vector<std::string>>& rows) {
+                        std::vector<std::vector<std::string>> rows) {
+  // Cleaned before measuring: a replaced byte is one column wide, a stray continuation byte none.
+  for (auto& row : rows) {
+    for (auto& cell : row) cell = TerminalText(cell);
+  }
   std::vector<size_t> widths(header.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {

@@ -1,8 +1,11 @@
 // Output: how a command's result reaches the user, as text or as one JSON document.
 //
 // In --json mode exactly one JSON document is printed on stdout, for success
-// and failure alike ({"error":{"code":...,"message":...}}). In text mode
-// results go to stdout and errors to stderr. Not thread-safe.
+// and failure alike ({"error":{"code":...,"message":...}}); invalid UTF-8 from a
+// card becomes U+FFFD. In text mode results go to stdout and errors to stderr,
+// with control characters and invalid UTF-8 replaced (common/utf8.h
+// TerminalText): a card cannot send escape sequences to the user's terminal.
+// Not thread-safe.
 #pragma once
 
 #include <iosfwd>
@@ -40,8 +43,9 @@ class Output {
   bool json_;
 };
 
-// Renders rows as a left-aligned table under `header`; widths count UTF-8 code points.
+// Renders rows as a left-aligned table under `header`; widths count UTF-8 code points of the
+// cells made terminal-safe (TerminalText).
 std::string RenderTable(const std::vector<std::string>& header,
-                        const std::vector<std::vector<std::string>>& rows);
+                        std::vector<std::vector<std::string>> rows);
 
 }  // namespace esim

@@ -5,6 +5,8 @@
 #include <iostream>
 #include <string>
 
+#include "common/utf8.h"
+
 namespace esim {
 
 TerminalConfirmer TerminalConfirmer::ForProcess(bool assume_yes) {
@@ -19,9 +21,10 @@ Status TerminalConfirmer::Confirm(const ConfirmationRequest& request) {
                   "ask on; run it on a terminal, or pass --yes to confirm in a script. Nothing was sent "
                   "to the card");
   }
-  out_ << request.summary;
+  // The summary names the profile as the card does; its name must not rewrite the question.
+  out_ << TerminalText(request.summary);
   if (!request.summary.empty() && request.summary.back() != '\n') out_ << '\n';
-  out_ << request.prompt << std::flush;
+  out_ << TerminalText(request.prompt) << std::flush;
   std::string answer;
   if (!std::getline(in_, answer)) {
     out_ << '\n';

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "common/bytes.h"
+#include "common/utf8.h"
 
 namespace esim {
 
@@ -59,40 +60,6 @@ Result<es10::ProfileId> ParseProfileId(std::string_view text) {
                    "' is neither an ICCID (18-20 digits) nor an ISD-P AID (10-32 hex digits)");
   }
   return es10::ProfileId(es10::IsdpAid{*aid});
-}
-
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char c = byte(i);
-    size_t length;
-    uint32_t code;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      length = 2;
-      code = c & 0x1Fu;
-    } else if ((c & 0xF0) == 0xE0) {
-      length = 3;
-      code = c & 0x0Fu;
-    } else if ((c & 0xF8) == 0xF0) {
-      length = 4;
-      code = c & 0x07u;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (size_t k = 1; k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return false;
-      code = (code << 6) | (byte(i + k) & 0x3Fu);
-    }
-    static constexpr uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < kMinimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
 }
 
 Result<std::string> ParseNickname(std::string_view text) {

@@ -26,7 +26,4 @@ Result<std::string> ParseNickname(std::string_view text);
 Result<std::string> ParseFqdn(std::string_view text);
 // A notification seqNumber: a non-negative decimal integer that fits int64.
 Result<int64_t> ParseSeqNumber(std::string_view text);
-// True if `text` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
-bool IsValidUtf8(std::string_view text);
-
 }  // namespace esim

@@ -47,6 +47,22 @@ expect_eq "profile list --json: no icon unless asked" null "$(jq -r '.profiles[0
 run_capture icons rig -- "$ESIMCTL" --json profile list --icons
 expect_contains "profile list --icons: icon bytes (PNG magic) as hex" '"icon": "89504E47' "$OUT"
 
+# --- a hostile card: what it names its profiles never drives the terminal ---------------------
+# A profile name with a clear-screen and a window-title sequence, a provider name with a C1 CSI:
+# text output shows U+FFFD for each control; JSON keeps the exact text, escaped.
+jq '.profiles[1].profileName = "Contoso\u001b[2J\u001b]0;pwned\u0007 Travel" |
+    .profiles[1].serviceProviderName = "Con\u009b31mtoso"' "$SRC/readers/virtual/default-state.json" >"$WORK/hostile.json"
+run_capture hostile rig --state "$WORK/hostile.json" -- "$ESIMCTL" profile list
+expect_eq "hostile names: profile list exit" 0 "$RC"
+expect_contains "hostile names: escape sequences shown defused" $'Contoso\xef\xbf\xbd[2J\xef\xbf\xbd]0;pwned\xef\xbf\xbd Travel' "$OUT"
+expect_contains "hostile names: C1 control shown defused" $'Con\xef\xbf\xbd31mtoso' "$OUT"
+expect_eq "hostile names: no ESC, BEL or C1 byte on the terminal" 0 \
+  "$(LC_ALL=C grep -c $'\x1b\\|\x07\\|\xc2\x9b' "$WORK/hostile.out" || true)"
+run_capture hostile_json rig --state "$WORK/hostile.json" -- "$ESIMCTL" --json profile list
+expect_eq "hostile names --json: exact name kept" "$(printf 'Contoso\033[2J\033]0;pwned\a Travel')" \
+  "$(jq -r '.profiles[1].profileName' <<<"$OUT")"
+expect_contains "hostile names --json: ESC escaped in the document" 'Contoso\u001b[2J' "$OUT"
+
 # --- the APDU budget (issue 2): five profiles, no icons ------------------------------------
 run_capture budget rig --state "$FIVE" -- "$ESIMCTL" --trace "$WORK/basic.trace" profile list
 expect_eq "five profiles: exit" 0 "$RC"

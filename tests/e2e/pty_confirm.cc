@@ -25,7 +25,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -398,6 +400,32 @@ void DeleteWithCtrlD(const Env& env) {
   Check(c.name + ": profile still on the card", Contains(list, kDeletable), Indented(list));
 }
 
+void DeleteHostileName(const Env& env) {
+  // A card names its profiles. Here the name carries a clear-screen and a window-title escape
+  // sequence; the summary must show it defused (U+FFFD for ESC and BEL), not obey it.
+  Case c(env, "delete-hostile-name");
+  std::stringstream text;
+  text << std::ifstream(c.state).rdbuf();
+  std::string state = text.str();
+  const std::string plain = "\"Contoso Travel 5GB\"";
+  const size_t at = state.find(plain);
+  Check(c.name + ": the card's state names \"Contoso Travel 5GB\"", at != std::string::npos);
+  if (at == std::string::npos) return;
+  state.replace(at, plain.size(), "\"Contoso\\u001b[2J\\u001b]0;pwned\\u0007 Travel\"");
+  std::ofstream(c.state, std::ios::trunc) << state;
+  PtyChild child;
+  auto p = RunToPrompt(child, c, c.Command(env, {"profile", "delete", "--no-notify", kDeletable}), kDeletePrompt);
+  if (!p.prompted) return;
+  const std::string defused = "Contoso\xEF\xBF\xBD[2J\xEF\xBF\xBD]0;pwned\xEF\xBF\xBD Travel";
+  Check(c.name + ": summary shows the name defused", Contains(p.before_prompt, defused), Indented(p.before_prompt));
+  Check(c.name + ": no ESC or BEL reached the terminal",
+        p.before_prompt.find_first_of("\x1B\x07") == std::string::npos, Indented(p.before_prompt));
+  Check(c.name + ": type 2012", child.Send("2012\r"));
+  if (!CheckExit(c, child, {6}, "wrong digits")) return;
+  std::string list = c.ProfileList(env);
+  Check(c.name + ": profile still on the card", Contains(list, kDeletable), Indented(list));
+}
+
 void DeleteWithYes(const Env& env) {
   Case c(env, "delete-yes");
   PtyChild child;
@@ -509,6 +537,7 @@ int main(int argc, char** argv) {
       {"delete, wrong digits", DeleteWithWrongDigits},
       {"delete, y", DeleteWithY},
       {"delete, Ctrl-D", DeleteWithCtrlD},
+      {"delete, hostile profile name", DeleteHostileName},
       {"delete, --yes", DeleteWithYes},
       {"delete, no terminal", DeleteWithoutTerminal},
       {"chip reset --operational", ChipResetOperational},

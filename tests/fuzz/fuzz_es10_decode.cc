@@ -27,7 +27,7 @@ void Exercise(ByteView der, const char* type) {
   Result<Message> decoded = Decode<Message>(der);
   if (!decoded.ok()) return;
   nlohmann::json json = ToJson(*decoded);
-  (void)json.dump();
+  (void)JsonText(json, 2);  // as Output::Json prints it
   Result<Bytes> encoded = Encode(*decoded);
   // A decoded value may still violate what the encoder checks (e.g. a long-form length
   // accepted leniently); but whatever re-encodes must decode back to the same model.

@@ -126,5 +126,15 @@ TEST(safetyIccidConfirmationDigits, LastFourDigits) {
   EXPECT_EQ(IccidConfirmationDigits(""), "");
 }
 
+TEST(safetyTerminalConfirmer, ControlCharactersInTheSummaryAreDefused) {
+  // The summary names the profile as the card does: ESC [2J would clear the screen around the
+  // question. It is shown, but as U+FFFD, and the answer is still checked.
+  const ConfirmationRequest hostile{"About to DELETE \"Travel\x1B[2J\r\"\n", "2021", "Type 2021: "};
+  std::string printed;
+  Status status = ConfirmWith("2021\n", &printed, hostile);
+  EXPECT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(printed, "About to DELETE \"Travel\xEF\xBF\xBD[2J\xEF\xBF\xBD\"\nType 2021: ");
+}
+
 }  // namespace
 }  // namespace esim

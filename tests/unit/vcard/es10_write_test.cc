@@ -224,6 +224,13 @@ TEST_F(Es10WriteTest, SetNicknameCodes) {
   EXPECT_EQ(ToHex(Es10(request).data), "BF290380017F");
 }
 
+TEST_F(Es10WriteTest, NicknameThatIsNotUtf8IsSavedWithReplacementCharacters) {
+  // Another LPA may send any bytes; the card takes them, and saving its JSON state must not throw.
+  EXPECT_EQ(ToHex(Es10("BF2910" "5A0A989910000100001010F8" "9002FFFE").data), "BF2903800100");
+  ReloadAndSelect();
+  EXPECT_EQ(Profiles().at(0).profileNickname, "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 TEST_F(Es10WriteTest, SetDefaultDpAddress) {
   EXPECT_EQ(Call<es10::SetDefaultDpAddressResponse>(es10::SetDefaultDpAddressRequest{"smdp.fabrikam.example"})
                 .setDefaultDpAddressResult, 0);

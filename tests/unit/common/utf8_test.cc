@@ -1,0 +1,65 @@
+#include "common/utf8.h"
+
+#include <gtest/gtest.h>
+
+namespace esim {
+namespace {
+
+constexpr const char* kReplacement = "\xEF\xBF\xBD";
+
+TEST(DecodeUtf8AtTest, DecodesEachLength) {
+  const std::string text = "a\xC3\xA9\xE2\x9C\x88\xF0\x9F\x93\xB1";  // a é ✈ 📱
+  std::optional<Utf8Char> c = DecodeUtf8At(text, 0);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->code, 0x61u);
+  EXPECT_EQ(c->length, 1u);
+  c = DecodeUtf8At(text, 1);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->code, 0xE9u);
+  EXPECT_EQ(c->length, 2u);
+  c = DecodeUtf8At(text, 3);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->code, 0x2708u);
+  EXPECT_EQ(c->length, 3u);
+  c = DecodeUtf8At(text, 6);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->code, 0x1F4F1u);
+  EXPECT_EQ(c->length, 4u);
+}
+
+TEST(DecodeUtf8AtTest, RejectsMalformedSequences) {
+  // Truncated, overlong, surrogate, above U+10FFFF, invalid lead byte, stray continuation.
+  for (std::string_view bad : {"\xC3", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xFF", "\x80",
+                               "\xE2\x9C"}) {
+    EXPECT_FALSE(DecodeUtf8At(bad, 0)) << bad;
+    EXPECT_FALSE(IsValidUtf8(bad)) << bad;
+  }
+  EXPECT_FALSE(IsValidUtf8("ab\x80"));
+  EXPECT_TRUE(IsValidUtf8("Reisen \xE2\x9C\x88 \xF0\x9F\x93\xB1"));
+  EXPECT_TRUE(IsValidUtf8(""));
+}
+
+TEST(TerminalTextTest, KeepsPrintableTextTabsAndNewlines) {
+  const std::string text = "Travel \xE2\x9C\x88\tData\nline 2 \xC3\xA9";
+  EXPECT_EQ(TerminalText(text), text);
+}
+
+TEST(TerminalTextTest, ReplacesEscapeSequencesAndControls) {
+  // ESC ] 0 ; title BEL would retitle the window; ESC [ 2 J would clear the screen.
+  EXPECT_EQ(TerminalText("a\x1B]0;pwned\x07" "b"), std::string("a") + kReplacement + "]0;pwned" + kReplacement + "b");
+  EXPECT_EQ(TerminalText("\x1B[2J"), std::string(kReplacement) + "[2J");
+  EXPECT_EQ(TerminalText("x\ry"), std::string("x") + kReplacement + "y");
+  EXPECT_EQ(TerminalText(std::string_view("\0", 1)), kReplacement);
+  EXPECT_EQ(TerminalText("\x7F"), kReplacement);
+  EXPECT_EQ(TerminalText("\xC2\x9B" "31m"), std::string(kReplacement) + "31m");  // C1 CSI, well-formed
+}
+
+TEST(TerminalTextTest, ReplacesEachInvalidByte) {
+  EXPECT_EQ(TerminalText("ok\xFF\xFE!"), std::string("ok") + kReplacement + kReplacement + "!");
+  EXPECT_EQ(TerminalText("\xE2\x9C"), std::string(kReplacement) + kReplacement);
+  // U+FFFD itself is printable text and stays one character.
+  EXPECT_EQ(TerminalText(kReplacement), kReplacement);
+}
+
+}  // namespace
+}  // namespace esim
