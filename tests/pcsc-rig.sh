@@ -23,7 +23,8 @@
 #   ESIMCTL_RIG_READER     the card's reader name ("Virtual PCD 00 00")
 #   ESIMCTL_RIG_STATE      the state file the card uses (the copy, unless --state-in-place)
 #   ESIMCTL_RIG_VCARD_PID  the card process (empty with --no-card); kill it to pull the card
-#   ESIMCTL_RIG_HELPERS    dir of the helpers (pcsc_wait --empty waits until pcscd saw it go)
+#   ESIMCTL_RIG_HELPERS    dir of the helpers (pcsc_wait --empty waits until pcscd saw the card go,
+#                          --free until no program holds it exclusively)
 #   ESIMCTL_RIG_PCSCD_PID  pcscd's pid (kill it to stop pcscd under a running command; the
 #                          config is in $ESIMCTL_RIG_DIR/conf for a COMMAND that restarts it)
 #

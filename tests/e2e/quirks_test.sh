@@ -233,6 +233,8 @@ session --vcard-arg=-v -- "
   grep -c 'vcard: reset' \"\$ESIMCTL_RIG_DIR/vcard.log\" >\"\$WORK/rd.resets\"
   run rd_slot1 --reader 1 profile list
   kill \$holder; wait \$holder 2>/dev/null
+  # pcscd releases a killed holder's lock when it notices the closed socket, a moment later.
+  \"\$ESIMCTL_RIG_HELPERS/pcsc_wait\" --free --reader 'Virtual PCD 00 01' --timeout-ms 3000 || echo 'slot 1 still held' >&2
   run rd_plain --json readers
   kill -TERM \$c2; wait \$c2 2>/dev/null
   \"\$ESIMCTL_RIG_HELPERS/pcsc_wait\" --empty --reader 'Virtual PCD 00 01' --timeout-ms 3000 || true

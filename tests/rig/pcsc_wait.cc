@@ -1,12 +1,14 @@
 // pcsc_wait: waits, bounded, until pcscd reaches a state; the rig's start-up barrier.
 //
-//   pcsc_wait [--timeout-ms N] [--reader SUBSTR] --service|--reader-present|--present|--empty
+//   pcsc_wait [--timeout-ms N] [--reader SUBSTR] --service|--reader-present|--present|--empty|--free
 //   pcsc_wait --list
 //
 //   --service         pcscd answers (a context can be established)
 //   --reader-present  at least one reader (matching --reader) exists
 //   --present         a card is present in the reader (the first one matching --reader)
 //   --empty           no card in that reader (after a card left, before starting the next)
+//   --free            a card is present and no program holds it exclusively (pcscd notices a
+//                     killed holder's closed socket a little after the kill)
 //   --list            prints every reader with its state, like a one-shot pcsc_scan
 //
 // Uses plain pcsc-lite (no esimctl code) so the rig keeps working when esimctl does not build.
@@ -103,7 +105,7 @@ int List(SCARDCONTEXT ctx) {
 int Usage() {
   std::fprintf(stderr,
                "usage: pcsc_wait [--timeout-ms N] [--reader SUBSTR] "
-               "--service|--reader-present|--present|--empty\n"
+               "--service|--reader-present|--present|--empty|--free\n"
                "       pcsc_wait --list\n");
   return 2;
 }
@@ -119,7 +121,7 @@ int main(int argc, char** argv) {
     } else if (a == "--reader" && i + 1 < argc) {
       args.reader = argv[++i];
     } else if (a == "--service" || a == "--reader-present" || a == "--present" || a == "--empty" ||
-               a == "--list") {
+               a == "--free" || a == "--list") {
       args.mode = a;
     } else {
       return Usage();
@@ -161,13 +163,17 @@ int main(int argc, char** argv) {
     } else if (args.mode == "--reader-present") {
       result = 0;
     } else {
-      const DWORD wanted = args.mode == "--present" ? SCARD_STATE_PRESENT : SCARD_STATE_EMPTY;
+      auto reached = [&](DWORD state) {
+        if (args.mode == "--empty") return (state & SCARD_STATE_EMPTY) != 0;
+        if (args.mode == "--free") return (state & SCARD_STATE_PRESENT) && !(state & SCARD_STATE_EXCLUSIVE);
+        return (state & SCARD_STATE_PRESENT) != 0;
+      };
       SCARD_READERSTATE rs{};
       rs.szReader = reader.c_str();
       rs.dwCurrentState = SCARD_STATE_UNAWARE;
       for (;;) {
         rv = SCardGetStatusChange(ctx, static_cast<DWORD>(MsLeft(deadline)), &rs, 1);
-        if (rv == SCARD_S_SUCCESS && (rs.dwEventState & wanted)) {
+        if (rv == SCARD_S_SUCCESS && reached(rs.dwEventState)) {
           result = 0;
           break;
         }
