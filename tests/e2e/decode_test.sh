@@ -11,6 +11,19 @@ run_capture list "$ESIMCTL" --json decode BF282BA029BF2F11800101810204100C08736D
 expect_eq "ListNotification: exit" 0 "$RC"
 expect_eq "ListNotification: addresses" "smdp.com smdp2.com" "$(jq -r '[.. | objects | .notificationAddress? // empty] | join(" ")' <<<"$OUT")"
 
+# An address that is not UTF-8 (F7 8C 9B 8F, D1 9C is "ќ") and holds a control byte (10): the
+# fuzz finding of decode_command. JSON shows U+FFFD for each bad byte; text shows no raw control.
+BAD=BF282BA029BF2F11800101810204BF0C08F78C9B8FD19C106BBF2F128001028102041B0C09736D6470322E636F6D
+run_capture bad_utf8 "$ESIMCTL" --json decode $BAD
+expect_eq "address not UTF-8 (--json): exit" 0 "$RC"
+expect_eq "address not UTF-8 (--json): U+FFFD per bad byte, control escaped" \
+  "$(printf '\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xd1\x9c\x10k smdp2.com')" \
+  "$(jq -r '[.. | objects | .notificationAddress? // empty] | join(" ")' <<<"$OUT")"
+run_capture bad_utf8_text "$ESIMCTL" decode $BAD
+expect_eq "address not UTF-8 (text): exit" 0 "$RC"
+expect_contains "address not UTF-8 (text): shown defused" \
+  "$(printf 'notificationAddress: \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xd1\x9c\xef\xbf\xbdk')" "$OUT"
+
 # Android's out-of-order variant must be reported, not silently mis-decoded.
 run_capture ooo "$ESIMCTL" decode BF282BA029BF2F118001010C08736D64702E636F6D81020410BF2F128001020C09736D6470322E636F6D81020420
 expect_eq "out-of-order member: exit (invalid input)" 3 "$RC"

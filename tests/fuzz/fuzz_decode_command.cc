@@ -6,6 +6,7 @@
 #include <string>
 
 #include "asn1/describe.h"
+#include "asn1/json.h"
 #include "common/bytes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -28,6 +29,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Result<nlohmann::json> described = es10::DescribeEs10(der, direction);
   if (!described.ok()) return 0;
   (void)es10::RenderText(*described);
-  (void)described->dump(2);
+  (void)es10::JsonText(*described, 2);  // as Output::Json prints it
   return 0;
 }
