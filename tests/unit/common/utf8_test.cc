@@ -9,22 +9,18 @@ constexpr const char* kReplacement = "\xEF\xBF\xBD";
 
 TEST(DecodeUtf8AtTest, DecodesEachLength) {
   const std::string text = "a\xC3\xA9\xE2\x9C\x88\xF0\x9F\x93\xB1";  // a é ✈ 📱
-  std::optional<Utf8Char> c = DecodeUtf8At(text, 0);
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->code, 0x61u);
-  EXPECT_EQ(c->length, 1u);
-  c = DecodeUtf8At(text, 1);
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->code, 0xE9u);
-  EXPECT_EQ(c->length, 2u);
-  c = DecodeUtf8At(text, 3);
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->code, 0x2708u);
-  EXPECT_EQ(c->length, 3u);
-  c = DecodeUtf8At(text, 6);
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->code, 0x1F4F1u);
-  EXPECT_EQ(c->length, 4u);
+  struct Expected {
+    size_t pos;
+    uint32_t code;
+    size_t length;
+  };
+  for (const Expected& e : {Expected{0, 0x61, 1}, Expected{1, 0xE9, 2}, Expected{3, 0x2708, 3},
+                            Expected{6, 0x1F4F1, 4}}) {
+    std::optional<Utf8Char> c = DecodeUtf8At(text, e.pos);
+    ASSERT_TRUE(c) << "at " << e.pos;
+    EXPECT_EQ(c->code, e.code) << "at " << e.pos;
+    EXPECT_EQ(c->length, e.length) << "at " << e.pos;
+  }
 }
 
 TEST(DecodeUtf8AtTest, RejectsMalformedSequences) {
