@@ -10,6 +10,8 @@ bool IsControl(uint32_t code) {
   return (code < 0x20 && code != '\t' && code != '\n') || (code >= 0x7F && code <= 0x9F);
 }
 
+bool IsPlainAscii(char c) { return (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t'; }
+
 }  // namespace
 
 std::optional<Utf8Char> DecodeUtf8At(std::string_view text, size_t pos) {
@@ -55,6 +57,12 @@ std::string TerminalText(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t pos = 0; pos < text.size();) {
+    // Printable ASCII, the bulk of every listing, is copied a run at a time.
+    size_t run = pos;
+    while (run < text.size() && IsPlainAscii(text[run])) ++run;
+    out.append(text.substr(pos, run - pos));
+    pos = run;
+    if (pos == text.size()) break;
     std::optional<Utf8Char> c = DecodeUtf8At(text, pos);
     if (c && !IsControl(c->code)) {
       out.append(text.substr(pos, c->length));
