@@ -1,8 +1,10 @@
 // CliContext: the global options and shared services every esimctl command uses.
 //
-// Commands register themselves on the CLI11 app and record in `run` what to do
-// once parsing succeeded; they open the card through OpenSession() so that
-// reader set-up happens once, and only for commands that need a card.
+// Commands register themselves on the CLI11 app as lazy subcommands
+// (lazy_subcommand.h): a command's options are built, and `run` is set to what
+// it does, only when the command line chooses it; `run` is called once parsing
+// succeeded. Commands open the card through OpenSession() so that reader set-up
+// happens once, and only for commands that need a card.
 #pragma once
 
 #include <functional>

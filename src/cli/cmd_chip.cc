@@ -168,9 +168,7 @@ void AddResetCommand(CLI::App& chip, CliContext& context) {
         reset.add_flag("--test", r.deleteFieldLoadedTestProfiles, "delete field-loaded test profiles");
         reset.add_flag("--default-smdp", r.resetDefaultSmdpAddress, "reset the default SM-DP+ address");
         AddChangeFlags(reset, options->flags, true, true);
-        reset.callback([&context, options] {
-          context.run = [&context, options](Output& out) { return RunReset(context, out, *options); };
-        });
+        context.run = [&context, options](Output& out) { return RunReset(context, out, *options); };
       });
 }
 
@@ -220,26 +218,24 @@ void AddDefaultSmdpCommand(CLI::App& chip, CliContext& context) {
         command.add_option("address", options->address, "the new address (an FQDN); none: show it");
         command.add_flag("--clear", options->clear, "remove the default SM-DP+ address");
         AddChangeFlags(command, options->flags, false, false);
-        command.callback([&context, options] {
-          context.run = [&context, options](Output& out) {
-            if (options->clear && options->address) {
-              return out.Error(Status(ErrorCode::kUsage, "default-smdp: give an ADDRESS or --clear, not both"));
+        context.run = [&context, options](Output& out) {
+          if (options->clear && options->address) {
+            return out.Error(Status(ErrorCode::kUsage, "default-smdp: give an ADDRESS or --clear, not both"));
+          }
+          if (!options->clear && !options->address) {
+            if (options->flags.dry_run) {
+              return out.Error(Status(ErrorCode::kUsage, "default-smdp: --dry-run needs an ADDRESS or --clear"));
             }
-            if (!options->clear && !options->address) {
-              if (options->flags.dry_run) {
-                return out.Error(Status(ErrorCode::kUsage, "default-smdp: --dry-run needs an ADDRESS or --clear"));
-              }
-              return ShowDefaultSmdp(context, out);
-            }
-            std::string target;
-            if (options->address) {
-              auto fqdn = ParseFqdn(*options->address);
-              if (!fqdn.ok()) return out.Error(InputRejected(fqdn.status()));
-              target = *fqdn;
-            }
-            return SetDefaultSmdpAddress(context, out, target, options->flags);
-          };
-        });
+            return ShowDefaultSmdp(context, out);
+          }
+          std::string target;
+          if (options->address) {
+            auto fqdn = ParseFqdn(*options->address);
+            if (!fqdn.ok()) return out.Error(InputRejected(fqdn.status()));
+            target = *fqdn;
+          }
+          return SetDefaultSmdpAddress(context, out, target, options->flags);
+        };
       });
 }
 
@@ -249,12 +245,10 @@ void RegisterChipCommands(CLI::App& chip, CliContext& context) {
   chip.require_subcommand(1);
   AddLazySubcommand(
       chip, "info", "show EID, versions, free memory, CI keys and addresses",
-      [&context](CLI::App& info) {
-        info.callback([&context] {
-          context.run = [&context](Output& out) {
-            return ShowFromCard(context, out, ReadChipInfo, ChipInfoJson, ChipInfoText);
-          };
-        });
+      [&context](CLI::App&) {
+        context.run = [&context](Output& out) {
+          return ShowFromCard(context, out, ReadChipInfo, ChipInfoJson, ChipInfoText);
+        };
       });
   AddResetCommand(chip, context);
   AddDefaultSmdpCommand(chip, context);

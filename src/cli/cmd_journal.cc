@@ -50,24 +50,22 @@ void AddListCommand(CLI::App& group, CliContext& context) {
         auto pending_only = std::make_shared<bool>(false);
         list.add_flag("--pending", *pending_only,
                        "only notifications not yet both accepted by the SM-DP+ and removed from the card");
-        list.callback([&context, pending_only] {
-          context.run = [&context, pending_only](Output& out) {
-            return RunOnJournal(context, out, [&](NotificationJournal& journal) -> Status {
-              ESIM_ASSIGN_OR_RETURN(auto entries, journal.List(*pending_only));
-              if (out.json()) {
-                nlohmann::json notifications = nlohmann::json::array();
-                for (const auto& entry : entries) notifications.push_back(NotificationEntryJson(entry, false));
-                out.Json({{"journal", journal.path()}, {"notifications", std::move(notifications)}});
-              } else if (entries.empty()) {
-                out.Text(*pending_only ? "The journal holds no pending notifications."
-                                       : "The journal holds no notifications.");
-              } else {
-                out.Text(NotificationTableText(entries));
-              }
-              return Status::Ok();
-            });
-          };
-        });
+        context.run = [&context, pending_only](Output& out) {
+          return RunOnJournal(context, out, [&](NotificationJournal& journal) -> Status {
+            ESIM_ASSIGN_OR_RETURN(auto entries, journal.List(*pending_only));
+            if (out.json()) {
+              nlohmann::json notifications = nlohmann::json::array();
+              for (const auto& entry : entries) notifications.push_back(NotificationEntryJson(entry, false));
+              out.Json({{"journal", journal.path()}, {"notifications", std::move(notifications)}});
+            } else if (entries.empty()) {
+              out.Text(*pending_only ? "The journal holds no pending notifications."
+                                     : "The journal holds no notifications.");
+            } else {
+              out.Text(NotificationTableText(entries));
+            }
+            return Status::Ok();
+          });
+        };
       });
 }
 
@@ -79,61 +77,57 @@ void AddShowCommand(CLI::App& group, CliContext& context) {
         // A string, not an int64 option: CLI11's own conversion error would be a usage error (exit 2),
         // while a bad ID is bad input (exit 3) like every other argument esimctl checks.
         show.add_option("id", *id_text, "the notification's ID (first column of esimctl journal list)")->required();
-        show.callback([&context, id_text] {
-          context.run = [&context, id_text](Output& out) {
-            // Checked before the journal is opened: a typo creates no journal file.
-            auto id = ParseJournalId(*id_text);
-            if (!id.ok()) return out.Error(id.status());
-            return RunOnJournal(context, out, [&](NotificationJournal& journal) -> Status {
-              auto entry = journal.Get(*id);
-              if (!entry.ok()) {
-                if (entry.status().code() != ErrorCode::kInvalidInput) return entry.status();
-                return Status(ErrorCode::kInvalidInput,
-                              entry.status().message() + " (" + journal.path() + "); esimctl journal list shows the IDs");
-              }
-              std::optional<OperationEntry> operation;
-              if (entry->record.operation_id) {
-                ESIM_ASSIGN_OR_RETURN(operation, journal.GetOperation(*entry->record.operation_id));
-              }
-              if (out.json()) {
-                nlohmann::json shown = NotificationEntryJson(*entry, true);
-                shown["operation"] = operation ? OperationEntryJson(*operation) : nlohmann::json(nullptr);
-                out.Json(shown);
-              } else {
-                out.Text(NotificationDetailText(*entry, operation ? &*operation : nullptr));
-              }
-              return Status::Ok();
-            });
-          };
-        });
+        context.run = [&context, id_text](Output& out) {
+          // Checked before the journal is opened: a typo creates no journal file.
+          auto id = ParseJournalId(*id_text);
+          if (!id.ok()) return out.Error(id.status());
+          return RunOnJournal(context, out, [&](NotificationJournal& journal) -> Status {
+            auto entry = journal.Get(*id);
+            if (!entry.ok()) {
+              if (entry.status().code() != ErrorCode::kInvalidInput) return entry.status();
+              return Status(ErrorCode::kInvalidInput,
+                            entry.status().message() + " (" + journal.path() + "); esimctl journal list shows the IDs");
+            }
+            std::optional<OperationEntry> operation;
+            if (entry->record.operation_id) {
+              ESIM_ASSIGN_OR_RETURN(operation, journal.GetOperation(*entry->record.operation_id));
+            }
+            if (out.json()) {
+              nlohmann::json shown = NotificationEntryJson(*entry, true);
+              shown["operation"] = operation ? OperationEntryJson(*operation) : nlohmann::json(nullptr);
+              out.Json(shown);
+            } else {
+              out.Text(NotificationDetailText(*entry, operation ? &*operation : nullptr));
+            }
+            return Status::Ok();
+          });
+        };
       });
 }
 
 void AddExportCommand(CLI::App& group, CliContext& context) {
   AddLazySubcommand(
       group, "export", "print the whole journal as one JSON document (DER in base64), with or without --json",
-      [&context](CLI::App& command) {
-        command.callback([&context] {
-          context.run = [&context](Output& out) {
-            return RunOnJournal(context, out, [&](NotificationJournal& journal) -> Status {
-              // Notifications first: an operation is journaled before its notifications, so every
-              // operation a notification names is in the later read even if a writer runs between.
-              ESIM_ASSIGN_OR_RETURN(auto entries, journal.List(false));
-              ESIM_ASSIGN_OR_RETURN(auto operations, journal.ListOperations());
-              nlohmann::json notifications = nlohmann::json::array();
-              for (const auto& entry : entries) notifications.push_back(NotificationEntryJson(entry, true));
-              nlohmann::json operations_json = nlohmann::json::array();
-              for (const auto& operation : operations) operations_json.push_back(OperationEntryJson(operation));
-              // JSON even without --json: export exists for programs and backups, and a text
-              // rendering of DER would serve neither. Errors still follow --json.
-              out.Json({{"journal", journal.path()},
-                        {"schemaVersion", JournalSchemaVersion()},
-                        {"operations", std::move(operations_json)},
-                        {"notifications", std::move(notifications)}});
-              return Status::Ok();
-            });
-          };
-        });
+      [&context](CLI::App&) {
+        context.run = [&context](Output& out) {
+          return RunOnJournal(context, out, [&](NotificationJournal& journal) -> Status {
+            // Notifications first: an operation is journaled before its notifications, so every
+            // operation a notification names is in the later read even if a writer runs between.
+            ESIM_ASSIGN_OR_RETURN(auto entries, journal.List(false));
+            ESIM_ASSIGN_OR_RETURN(auto operations, journal.ListOperations());
+            nlohmann::json notifications = nlohmann::json::array();
+            for (const auto& entry : entries) notifications.push_back(NotificationEntryJson(entry, true));
+            nlohmann::json operations_json = nlohmann::json::array();
+            for (const auto& operation : operations) operations_json.push_back(OperationEntryJson(operation));
+            // JSON even without --json: export exists for programs and backups, and a text
+            // rendering of DER would serve neither. Errors still follow --json.
+            out.Json({{"journal", journal.path()},
+                      {"schemaVersion", JournalSchemaVersion()},
+                      {"operations", std::move(operations_json)},
+                      {"notifications", std::move(notifications)}});
+            return Status::Ok();
+          });
+        };
       });
 }
 

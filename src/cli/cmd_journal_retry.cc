@@ -89,10 +89,8 @@ void AddJournalRetryCommand(CLI::App& group, CliContext& context) {
   AddLazySubcommand(group, "retry",
                     "deliver the journal's undelivered notifications (no card needed), then remove "
                     "accepted ones from the card if it is present",
-                    [&context](CLI::App& command) {
-                      command.callback([&context] {
-                        context.run = [&context](Output& out) { return RunRetry(context, out); };
-                      });
+                    [&context](CLI::App&) {
+                      context.run = [&context](Output& out) { return RunRetry(context, out); };
                     });
 }
 

@@ -112,13 +112,11 @@ void AddListCommand(CLI::App& group, CliContext& context) {
     auto with_names = std::make_shared<bool>(false);
     // Off by default: the listing itself is one STORE DATA; names cost a second one.
     list.add_flag("--names", *with_names, "also show each notification's profile name");
-    list.callback([&context, with_names] {
-      context.run = [&context, with_names](Output& out) {
-        return ShowFromCard(
-            context, out, [&](CardSession& session) { return ListNotifications(session, *with_names); },
-            ListJson, [&](const auto& listing) { return ListText(listing, *with_names); });
-      };
-    });
+    context.run = [&context, with_names](Output& out) {
+      return ShowFromCard(
+          context, out, [&](CardSession& session) { return ListNotifications(session, *with_names); },
+          ListJson, [&](const auto& listing) { return ListText(listing, *with_names); });
+    };
   });
 }
 
@@ -127,16 +125,14 @@ void AddShowCommand(CLI::App& group, CliContext& context) {
     auto options = std::make_shared<ShowOptions>();
     show.add_option("seq", options->seq, "the notification's seqNumber")->required();
     show.add_flag("--raw", options->raw, "also print the PendingNotification DER as base64");
-    show.callback([&context, options] {
-      context.run = [&context, options](Output& out) {
-        auto seq = ParseSeqNumber(options->seq);
-        if (!seq.ok()) return out.Error(InputRejected(seq.status()));
-        return ShowFromCard(
-            context, out, [&](CardSession& session) { return RetrieveNotification(session, *seq); },
-            [&](const auto& notification) { return ShowJson(notification, options->raw); },
-            [&](const auto& notification) { return ShowText(notification, ShowJson(notification, options->raw)); });
-      };
-    });
+    context.run = [&context, options](Output& out) {
+      auto seq = ParseSeqNumber(options->seq);
+      if (!seq.ok()) return out.Error(InputRejected(seq.status()));
+      return ShowFromCard(
+          context, out, [&](CardSession& session) { return RetrieveNotification(session, *seq); },
+          [&](const auto& notification) { return ShowJson(notification, options->raw); },
+          [&](const auto& notification) { return ShowText(notification, ShowJson(notification, options->raw)); });
+    };
   });
 }
 
@@ -235,9 +231,7 @@ void AddRemoveCommand(CLI::App& group, CliContext& context) {
         auto options = std::make_shared<SeqOptions>();
         remove.add_option("seq", options->seqs, "the seqNumbers to remove, in order")->required();
         AddChangeFlags(remove, options->flags, true, false);
-        remove.callback([&context, options] {
-          context.run = [&context, options](Output& out) { return RunRemove(context, out, *options); };
-        });
+        context.run = [&context, options](Output& out) { return RunRemove(context, out, *options); };
       });
 }
 
@@ -288,9 +282,7 @@ void AddProcessCommand(CLI::App& group, CliContext& context) {
         process.add_option("seq", options->seqs, "the seqNumbers to process");
         process.add_flag("--all", options->all, "process every notification on the card");
         AddChangeFlags(process, options->flags, false, false);
-        process.callback([&context, options] {
-          context.run = [&context, options](Output& out) { return RunProcess(context, out, *options); };
-        });
+        context.run = [&context, options](Output& out) { return RunProcess(context, out, *options); };
       });
 }
 

@@ -43,13 +43,11 @@ void RegisterProfileCommands(CLI::App& profile, CliContext& context) {
   AddLazySubcommand(profile, "list", "list the profiles", [&context](CLI::App& list) {
     auto options = std::make_shared<ListProfilesOptions>();
     list.add_flag("--icons", options->with_icons, "also fetch icons (and every other member)");
-    list.callback([&context, options] {
-      context.run = [&context, options](Output& out) {
-        return ShowFromCard(
-            context, out, [&](CardSession& session) { return ListProfiles(session, *options); },
-            ProfileListJson, ProfileListText);
-      };
-    });
+    context.run = [&context, options](Output& out) {
+      return ShowFromCard(
+          context, out, [&](CardSession& session) { return ListProfiles(session, *options); },
+          ProfileListJson, ProfileListText);
+    };
   });
   RegisterProfileChangeCommands(profile, context);
 }

@@ -176,9 +176,7 @@ void AddChangeCommand(CLI::App& profile, CliContext& context, StateChange change
                        "if the profile is enabled, disable it first (both notifications are handled)");
     }
     AddChangeFlags(command, options->flags, change == StateChange::kDelete, true);
-    command.callback([&context, options, change] {
-      context.run = [&context, options, change](Output& out) { return RunChange(context, out, *options, change); };
-    });
+    context.run = [&context, options, change](Output& out) { return RunChange(context, out, *options, change); };
   });
 }
 
@@ -222,9 +220,7 @@ void AddNicknameCommand(CLI::App& profile, CliContext& context) {
         command.add_option("iccid", options->iccid, "the profile's ICCID")->required();
         command.add_option("name", options->nickname, "the new nickname (at most 64 bytes of UTF-8)");
         AddChangeFlags(command, options->flags, false, false);
-        command.callback([&context, options] {
-          context.run = [&context, options](Output& out) { return RunNickname(context, out, *options); };
-        });
+        context.run = [&context, options](Output& out) { return RunNickname(context, out, *options); };
       });
 }
 

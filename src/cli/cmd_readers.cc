@@ -83,55 +83,53 @@ std::string UseColumn(const PcscReaderStatus& r, const CardIdentity& id) {
 
 }  // namespace
 
-void RegisterReadersCommand(CLI::App& readers, CliContext& context) {
-  readers.callback([&context] {
-    context.run = [&context](Output& out) {
-      auto pcsc = PcscContext::Establish();
-      if (!pcsc.ok()) return out.Error(pcsc.status());
-      auto all = (*pcsc)->QueryAll();
-      if (!all.ok()) return out.Error(all.status());
-      std::vector<CardIdentity> ids(all->size());
-      for (size_t i = 0; i < all->size(); ++i) {
-        if (WorthAsking((*all)[i])) ids[i] = Identify(**pcsc, (*all)[i].name, context);
-      }
-      if (out.json()) {
-        nlohmann::json list = nlohmann::json::array();
-        for (size_t i = 0; i < all->size(); ++i) {
-          const PcscReaderStatus& r = (*all)[i];
-          nlohmann::json entry = {{"index", i},
-                                  {"name", r.name},
-                                  {"cardPresent", r.card_present},
-                                  {"inUse", r.in_use || ids[i].busy},
-                                  {"exclusive", r.exclusive || ids[i].busy}};
-          if (!r.atr.empty()) entry["atr"] = ToHex(r.atr);
-          // euicc: true/false once asked; absent when the card could not be asked.
-          if (ids[i].checked) entry["euicc"] = !ids[i].eid.empty();
-          if (!ids[i].eid.empty()) entry["eid"] = ids[i].eid;
-          // Only known on our own connection: absent when the card could not be asked.
-          if (!ids[i].protocol.empty()) {
-            entry["protocol"] = ids[i].protocol;
-            entry["extendedLength"] = ids[i].extended_length;
-          }
-          list.push_back(entry);
-        }
-        out.Json({{"readers", list}});
-        return 0;
-      }
-      if (all->empty()) {
-        out.Text("No readers found.");
-        return 0;
-      }
-      std::vector<std::vector<std::string>> rows;
+void RegisterReadersCommand(CLI::App& /*readers*/, CliContext& context) {
+  context.run = [&context](Output& out) {
+    auto pcsc = PcscContext::Establish();
+    if (!pcsc.ok()) return out.Error(pcsc.status());
+    auto all = (*pcsc)->QueryAll();
+    if (!all.ok()) return out.Error(all.status());
+    std::vector<CardIdentity> ids(all->size());
+    for (size_t i = 0; i < all->size(); ++i) {
+      if (WorthAsking((*all)[i])) ids[i] = Identify(**pcsc, (*all)[i].name, context);
+    }
+    if (out.json()) {
+      nlohmann::json list = nlohmann::json::array();
       for (size_t i = 0; i < all->size(); ++i) {
         const PcscReaderStatus& r = (*all)[i];
-        rows.push_back({std::to_string(i), r.name, CardColumn(r, ids[i]), UseColumn(r, ids[i]),
-                        ids[i].eid.empty() ? "-" : ids[i].eid, ApduColumn(ids[i]),
-                        r.atr.empty() ? "-" : ToHex(r.atr)});
+        nlohmann::json entry = {{"index", i},
+                                {"name", r.name},
+                                {"cardPresent", r.card_present},
+                                {"inUse", r.in_use || ids[i].busy},
+                                {"exclusive", r.exclusive || ids[i].busy}};
+        if (!r.atr.empty()) entry["atr"] = ToHex(r.atr);
+        // euicc: true/false once asked; absent when the card could not be asked.
+        if (ids[i].checked) entry["euicc"] = !ids[i].eid.empty();
+        if (!ids[i].eid.empty()) entry["eid"] = ids[i].eid;
+        // Only known on our own connection: absent when the card could not be asked.
+        if (!ids[i].protocol.empty()) {
+          entry["protocol"] = ids[i].protocol;
+          entry["extendedLength"] = ids[i].extended_length;
+        }
+        list.push_back(entry);
       }
-      out.Text(RenderTable({"#", "READER", "CARD", "STATUS", "EID", "APDU", "ATR"}, std::move(rows)));
+      out.Json({{"readers", list}});
       return 0;
-    };
-  });
+    }
+    if (all->empty()) {
+      out.Text("No readers found.");
+      return 0;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (size_t i = 0; i < all->size(); ++i) {
+      const PcscReaderStatus& r = (*all)[i];
+      rows.push_back({std::to_string(i), r.name, CardColumn(r, ids[i]), UseColumn(r, ids[i]),
+                      ids[i].eid.empty() ? "-" : ids[i].eid, ApduColumn(ids[i]),
+                      r.atr.empty() ? "-" : ToHex(r.atr)});
+    }
+    out.Text(RenderTable({"#", "READER", "CARD", "STATUS", "EID", "APDU", "ATR"}, std::move(rows)));
+    return 0;
+  };
 }
 
 }  // namespace esim
