@@ -75,4 +75,13 @@ std::string TerminalText(std::string_view text) {
   return out;
 }
 
+size_t TerminalWidth(std::string_view text) {
+  size_t width = 0;
+  for (size_t pos = 0; pos < text.size(); ++width) {
+    std::optional<Utf8Char> c = DecodeUtf8At(text, pos);
+    pos += c ? c->length : 1;  // a control is replaced by one character, a bad byte too
+  }
+  return width;
+}
+
 }  // namespace esim

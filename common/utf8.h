@@ -28,4 +28,8 @@ bool IsValidUtf8(std::string_view text);
 // the cursor, retitle the window or hide text with escape sequences. Other text is unchanged.
 std::string TerminalText(std::string_view text);
 
+// How many characters TerminalText(text) shows: one per well-formed character, one per
+// replaced byte. (Code points, not terminal cells: East Asian wide characters count one.)
+size_t TerminalWidth(std::string_view text);
+
 }  // namespace esim

@@ -1,6 +1,5 @@
 // `esimctl chip info`: the eUICC's identity, versions, memory and addresses.
 #include <string>
-#include <utility>
 
 #include "asn1/json.h"
 #include "src/cli/cli_context.h"
@@ -56,7 +55,7 @@ std::string ChipInfoText(const ChipInfo& info) {
   add_keys("CI keys for signing", i2.euiccCiPKIdListForSigning);
   rows.push_back({"Default SM-DP+", info.addresses.defaultDpAddress.value_or("(none)")});
   rows.push_back({"Root SM-DS", info.addresses.rootDsAddress.empty() ? "(none)" : info.addresses.rootDsAddress});
-  return RenderKeyValue(std::move(rows));
+  return RenderKeyValue(rows);
 }
 
 struct DefaultSmdpOptions {

@@ -39,7 +39,7 @@ std::string ListText(const std::vector<NotificationListing>& listing, bool with_
   }
   std::vector<std::string> header = {"SEQ", "EVENT", "ICCID", "ADDRESS"};
   if (with_names) header.push_back("PROFILE");
-  return RenderTable(header, std::move(rows));
+  return RenderTable(header, rows);
 }
 
 nlohmann::json ListJson(const std::vector<NotificationListing>& listing) {
@@ -104,7 +104,7 @@ std::string ShowText(const es10::PendingNotification& n, const nlohmann::json& s
   if (shown.contains("pendingNotification")) {
     rows.push_back({"PendingNotification (base64)", shown["pendingNotification"].get<std::string>()});
   }
-  return RenderKeyValue(std::move(rows));
+  return RenderKeyValue(rows);
 }
 
 void AddListCommand(CLI::App& group, CliContext& context) {

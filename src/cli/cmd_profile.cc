@@ -1,6 +1,5 @@
 // `esimctl profile ...`: the profiles on the eUICC.
 #include <string>
-#include <utility>
 
 #include "asn1/json.h"
 #include "src/cli/cli_context.h"
@@ -26,7 +25,7 @@ std::string ProfileListText(const std::vector<es10::ProfileInfo>& profiles) {
         p.profileNickname.value_or("-"),
     });
   }
-  return RenderTable({"ICCID", "STATE", "CLASS", "PROVIDER", "NAME", "NICKNAME"}, std::move(rows));
+  return RenderTable({"ICCID", "STATE", "CLASS", "PROVIDER", "NAME", "NICKNAME"}, rows);
 }
 
 nlohmann::json ProfileListJson(const std::vector<es10::ProfileInfo>& profiles) {

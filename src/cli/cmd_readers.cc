@@ -127,7 +127,7 @@ void RegisterReadersCommand(CLI::App& /*readers*/, CliContext& context) {
                       ids[i].eid.empty() ? "-" : ids[i].eid, ApduColumn(ids[i]),
                       r.atr.empty() ? "-" : ToHex(r.atr)});
     }
-    out.Text(RenderTable({"#", "READER", "CARD", "STATUS", "EID", "APDU", "ATR"}, std::move(rows)));
+    out.Text(RenderTable({"#", "READER", "CARD", "STATUS", "EID", "APDU", "ATR"}, rows));
     return 0;
   };
 }

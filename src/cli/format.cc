@@ -1,7 +1,6 @@
 #include "src/cli/format.h"
 
 #include <cstdio>
-#include <utility>
 
 #include "src/cli/output.h"
 
@@ -24,8 +23,8 @@ std::string EuiccCategoryName(int64_t category) {
   }
 }
 
-std::string RenderKeyValue(std::vector<std::vector<std::string>> rows) {
-  std::string table = RenderTable({"", ""}, std::move(rows));
+std::string RenderKeyValue(const std::vector<std::vector<std::string>>& rows) {
+  std::string table = RenderTable({"", ""}, rows);
   // RenderTable prints a header line; a key/value listing has none.
   return table.substr(table.find('\n') + 1);
 }

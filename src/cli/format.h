@@ -15,6 +15,6 @@ std::string FormatBytesCount(uint64_t bytes);
 // "basicEuicc" etc.
 std::string EuiccCategoryName(int64_t category);
 // Two columns, the first padded: "EID    8904...".
-std::string RenderKeyValue(std::vector<std::vector<std::string>> rows);
+std::string RenderKeyValue(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace esim

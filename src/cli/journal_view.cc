@@ -148,7 +148,7 @@ std::string NotificationTableText(const std::vector<JournalEntry>& entries) {
                     entry.attempts.empty() ? "-" : DescribeAttempt(entry.attempts.back())});
   }
   return RenderTable({"ID", "EID", "SEQ", "EVENT", "ICCID", "ADDRESS", "STATE", "ATTEMPTS", "LAST RESULT"},
-                     std::move(rows));
+                     rows);
 }
 
 std::string NotificationDetailText(const JournalEntry& entry, const OperationEntry* operation) {
@@ -178,7 +178,7 @@ std::string NotificationDetailText(const JournalEntry& entry, const OperationEnt
   for (size_t i = 0; i < entry.attempts.size(); ++i) {
     rows.push_back({"Attempt " + std::to_string(i + 1), DeliveryAttemptText(entry.attempts[i])});
   }
-  return RenderKeyValue(std::move(rows)) + "\n" + NotificationOwedText(entry) + "\n";
+  return RenderKeyValue(rows) + "\n" + NotificationOwedText(entry) + "\n";
 }
 
 }  // namespace esim

@@ -19,9 +19,17 @@ void Output::Text(const std::string& text) {
   if (!text.empty() && text.back() != '\n') out_ << "\n";
 }
 
+namespace {
+
+nlohmann::json ErrorJson(const Status& status) {
+  return {{"code", ErrorCodeName(status.code())}, {"message", status.message()}};
+}
+
+}  // namespace
+
 int Output::Error(const Status& status) {
   if (json_) {
-    Json({{"error", {{"code", ErrorCodeName(status.code())}, {"message", status.message()}}}});
+    Json({{"error", ErrorJson(status)}});
   } else {
     err_ << "esimctl: " << TerminalText(status.message()) << "\n";
   }
@@ -29,40 +37,23 @@ int Output::Error(const Status& status) {
 }
 
 int Output::Finish(nlohmann::json document, const std::string& text, const Status& status) {
-  if (json_) {
-    if (!status.ok()) {
-      document["error"] = {{"code", ErrorCodeName(status.code())}, {"message", status.message()}};
-    }
-    Json(document);
-  } else {
+  if (!json_) {
     Text(text);
-    if (!status.ok()) err_ << "esimctl: " << TerminalText(status.message()) << "\n";
+    return status.ok() ? ExitCodeFor(status.code()) : Error(status);
   }
+  if (!status.ok()) document["error"] = ErrorJson(status);
+  Json(document);
   return ExitCodeFor(status.code());
 }
 
 void Output::Note(const std::string& text) { err_ << TerminalText(text) << "\n"; }
 
-namespace {
-
-size_t DisplayWidth(const std::string& s) {
-  // Counts code points: continuation bytes (10xxxxxx) do not start a character.
-  return static_cast<size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-}  // namespace
-
 std::string RenderTable(const std::vector<std::string>& header,
-                        std::vector<std::vector<std::string>> rows) {
-  // Cleaned before measuring: a replaced byte is one column wide, a stray continuation byte none.
-  for (auto& row : rows) {
-    for (auto& cell : row) cell = TerminalText(cell);
-  }
+                        const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> widths(header.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+      widths[i] = std::max(widths[i], TerminalWidth(row[i]));
     }
   };
   measure(header);
@@ -73,7 +64,7 @@ std::string RenderTable(const std::vector<std::string>& header,
     std::string line;
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line.append(widths[i] - DisplayWidth(row[i]) + 2, ' ');
+      if (i + 1 < row.size()) line.append(widths[i] - TerminalWidth(row[i]) + 2, ' ');
     }
     out += line + "\n";
   };

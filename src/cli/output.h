@@ -43,9 +43,9 @@ class Output {
   bool json_;
 };
 
-// Renders rows as a left-aligned table under `header`; widths count UTF-8 code points of the
-// cells made terminal-safe (TerminalText).
+// Renders rows as a left-aligned table under `header`, for Output::Text. Widths are measured as
+// Text will show the cells (TerminalWidth), so columns stay aligned around replaced bytes.
 std::string RenderTable(const std::vector<std::string>& header,
-                        std::vector<std::vector<std::string>> rows);
+                        const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace esim

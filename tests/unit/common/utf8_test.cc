@@ -57,5 +57,15 @@ TEST(TerminalTextTest, ReplacesEachInvalidByte) {
   EXPECT_EQ(TerminalText(kReplacement), kReplacement);
 }
 
+TEST(TerminalWidthTest, CountsWhatTerminalTextShows) {
+  for (std::string_view text : {"", "plain", "Reisen \xE2\x9C\x88 \xF0\x9F\x93\xB1", "a\x1B[2J", "ok\xFF\xFE!",
+                                "\xE2\x9C", "a\x80\x80", "\xC2\x9B" "31m"}) {
+    const std::string shown = TerminalText(text);
+    size_t characters = 0;
+    for (char c : shown) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    EXPECT_EQ(TerminalWidth(text), characters) << text;
+  }
+}
+
 }  // namespace
 }  // namespace esim

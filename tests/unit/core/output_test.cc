@@ -45,9 +45,11 @@ TEST(Output, TextNotesAndErrorsAreTerminalSafe) {
 
 TEST(RenderTable, ColumnsStayAlignedAroundReplacedBytes) {
   // A stray continuation byte (0x80) takes no column as raw text but one as U+FFFD; widths are
-  // measured on what is printed.
-  std::string table = RenderTable({"NAME", "STATE"}, {{"a\x80\x80", "enabled"}, {"\xC3\xA9t\xC3\xA9", "disabled"}});
-  EXPECT_EQ(table, std::string("NAME  STATE\n") + "a" + kReplacement + kReplacement + "   enabled\n" +
+  // measured on what Output::Text prints.
+  std::ostringstream out, err;
+  Output output(out, err, /*json=*/false);
+  output.Text(RenderTable({"NAME", "STATE"}, {{"a\x80\x80", "enabled"}, {"\xC3\xA9t\xC3\xA9", "disabled"}}));
+  EXPECT_EQ(out.str(), std::string("NAME  STATE\n") + "a" + kReplacement + kReplacement + "   enabled\n" +
                        "\xC3\xA9t\xC3\xA9   disabled\n");
 }
 
