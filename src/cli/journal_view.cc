@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "common/base64.h"
 #include "src/cli/format.h"
 #include "src/cli/output.h"
 #include "src/ops/notifications.h"

@@ -49,7 +49,4 @@ struct CertificateNames {
 // Parses DER certificate `der`; kMalformedResponse if it is not one.
 Result<CertificateNames> ReadCertificateNames(ByteView der);
 
-// Standard base64 (RFC 4648, padded, no line breaks) of `data`.
-std::string Base64(ByteView data);
-
 }  // namespace esim

@@ -123,18 +123,6 @@ TEST_F(NotificationOpsTest, RemoveTakesOneAndASecondRemoveFindsNothing) {
   EXPECT_EQ((*listing)[1].metadata.seqNumber, 9);
 }
 
-TEST(NotificationBase64Test, MatchesRfc4648Vectors) {
-  EXPECT_EQ(Base64(Bytes{}), "");
-  EXPECT_EQ(Base64(Bytes{'f'}), "Zg==");
-  EXPECT_EQ(Base64(Bytes{'f', 'o'}), "Zm8=");
-  EXPECT_EQ(Base64(Bytes{'f', 'o', 'o', 'b', 'a', 'r'}), "Zm9vYmFy");
-  Bytes big(3 * 4096 + 2, 0xFF);  // crosses a chunk boundary
-  std::string encoded = Base64(big);
-  EXPECT_EQ(encoded.size(), 4 * ((big.size() + 2) / 3));
-  EXPECT_EQ(encoded.substr(encoded.size() - 4), "//8=");
-  EXPECT_EQ(encoded.find('='), encoded.size() - 1);
-}
-
 TEST(NotificationCertificateTest, GarbageIsMalformed) {
   EXPECT_EQ(ReadCertificateNames(Bytes{0x30, 0x03, 0x02, 0x01, 0x00}).status().code(),
             ErrorCode::kMalformedResponse);

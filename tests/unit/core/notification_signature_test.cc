@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "common/base64.h"
 #include "common/openssl_ptr.h"
 #include "common/raw_ecdsa.h"
 #include "readers/virtual_reader.h"
