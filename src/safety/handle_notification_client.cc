@@ -18,7 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/openssl_ptr.h"
-#include "src/ops/notifications.h"  // Base64
+#include "common/base64.h"
+#include "src/validate/input.h"
 #include "src/safety/crash_point.h"
 #include "src/safety/curl_library.h"
 
@@ -83,32 +84,6 @@ bool IsPort(std::string_view text) {
     value = value * 10 + static_cast<unsigned>(c - '0');
   }
   return value <= 65535;
-}
-
-// Why `host` is not a DNS host name (RFC 1123 labels), or "" if it is one. An all-digit last
-// label is refused so that IPv4 literals, which are no host name, do not slip through.
-std::string HostNameProblem(std::string_view host) {
-  if (host.empty()) return "it is empty";
-  if (host.size() > 253) return "longer than 253 characters";
-  std::string_view last;
-  for (size_t start = 0;;) {
-    size_t dot = host.find('.', start);
-    std::string_view label = host.substr(start, dot == std::string_view::npos ? dot : dot - start);
-    if (label.empty()) return "empty label";
-    if (label.size() > 63) return "a label is longer than 63 characters";
-    if (label.front() == '-' || label.back() == '-') return "a label starts or ends with '-'";
-    for (char c : label) {
-      bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-      if (!alnum && c != '-') return "only letters, digits, '-' and '.' are allowed";
-    }
-    last = label;
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  if (std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return "an IP address is not a host name";
-  }
-  return "";
 }
 
 // Why `address` is not "HOST" or "HOST:PORT", or "" if it is.

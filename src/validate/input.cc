@@ -71,32 +71,38 @@ Result<std::string> ParseNickname(std::string_view text) {
   return std::string(text);
 }
 
+std::string HostNameProblem(std::string_view host) {
+  if (host.empty()) return "it is empty";
+  if (host.size() > 253) return "longer than 253 characters";
+  std::string_view last;
+  for (size_t start = 0;;) {
+    size_t dot = host.find('.', start);
+    std::string_view label = host.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    if (label.empty()) return "empty label";
+    if (label.size() > 63) return "a label is longer than 63 characters";
+    if (label.front() == '-' || label.back() == '-') return "a label starts or ends with '-'";
+    for (char c : label) {
+      bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && c != '-') return "only letters, digits, '-' and '.' are allowed";
+    }
+    last = label;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return "an IP address is not a host name";
+  }
+  return "";
+}
+
 Result<std::string> ParseFqdn(std::string_view text) {
   std::string_view name = text;
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   auto bad = [&](const std::string& why) {
     return Invalid("'" + std::string(text) + "' is not a valid SM-DP+ address: " + why);
   };
-  if (name.empty()) return bad("it is empty");
-  if (name.size() > 253) return bad("longer than 253 characters");
-  size_t labels = 0;
-  size_t start = 0;
-  while (start <= name.size()) {
-    size_t dot = name.find('.', start);
-    std::string_view label = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (label.empty()) return bad("empty label");
-    if (label.size() > 63) return bad("a label is longer than 63 characters");
-    if (label.front() == '-' || label.back() == '-') return bad("a label starts or ends with '-'");
-    for (char c : label) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') {
-        return bad(std::string("character '") + c + "' is not allowed (letters, digits, '-', '.')");
-      }
-    }
-    ++labels;
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  if (labels < 2) return bad("a fully qualified name has at least two labels");
+  if (std::string why = HostNameProblem(name); !why.empty()) return bad(why);
+  if (name.find('.') == std::string_view::npos) return bad("a fully qualified name has at least two labels");
   return std::string(name);
 }
 

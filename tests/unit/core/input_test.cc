@@ -85,6 +85,25 @@ TEST(ParseFqdnTest, RejectsWhatIsNotAHostName) {
   EXPECT_TRUE(ParseFqdn(std::string(63, 'a') + ".example").ok());
 }
 
+TEST(ParseFqdnTest, UsesTheOneHostNameRule) {
+  // An IPv4 literal is no host name, for the default SM-DP+ address as for delivery.
+  EXPECT_EQ(ParseFqdn("192.0.2.1").status().code(), ErrorCode::kInvalidInput);
+  EXPECT_NE(ParseFqdn("192.0.2.1").status().message().find("an IP address is not a host name"), std::string::npos);
+  EXPECT_TRUE(ParseFqdn("1smdp.example").ok());
+}
+
+TEST(HostNameProblemTest, SaysWhatIsWrongOrNothing) {
+  EXPECT_EQ(HostNameProblem("smdp.example.com"), "");
+  EXPECT_EQ(HostNameProblem("localhost"), "");  // a host name; ParseFqdn alone asks for two labels
+  EXPECT_EQ(HostNameProblem(""), "it is empty");
+  EXPECT_EQ(HostNameProblem("a..b"), "empty label");
+  EXPECT_EQ(HostNameProblem("example."), "empty label");
+  EXPECT_EQ(HostNameProblem("-a.example"), "a label starts or ends with '-'");
+  EXPECT_EQ(HostNameProblem(std::string(64, 'a') + ".example"), "a label is longer than 63 characters");
+  EXPECT_EQ(HostNameProblem("host_name.example"), "only letters, digits, '-' and '.' are allowed");
+  EXPECT_EQ(HostNameProblem("10.1.2.3"), "an IP address is not a host name");
+}
+
 TEST(ParseSeqNumberTest, AcceptsZeroAndLargeValues) {
   EXPECT_EQ(*ParseSeqNumber("0"), 0);
   EXPECT_EQ(*ParseSeqNumber("1926"), 1926);
