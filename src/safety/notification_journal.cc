@@ -17,156 +17,14 @@
 
 #include "src/safety/journal_schema.h"
 #include "src/safety/sqlite_library.h"
+#include "src/safety/sqlite_statement.h"
 
 namespace esim {
 namespace {
 
-// SQLITE_TRANSIENT is an old-style cast in sqlite3.h; this is the same value.
-const sqlite3_destructor_type kTransient =
-    reinterpret_cast<sqlite3_destructor_type>(static_cast<intptr_t>(-1));
-
 constexpr int kBusyTimeoutMs = 5000;
 
-// SQLite's entry points. Only reached through a NotificationJournal, whose Open() loaded them.
-const SqliteLibrary& Sql() { return *SqliteLibrary::Load().value(); }
-
 std::string ErrnoText(int err) { return std::string(std::strerror(err)); }
-
-Status IoError(const std::string& path, const std::string& what) {
-  return Status(ErrorCode::kIo, "notification journal " + path + ": " + what);
-}
-
-// kIo naming the path, what was being done, SQLite's message and, for the failures a user can
-// fix, what to look at.
-Status SqliteError(const std::string& path, sqlite3* db, int rc, const std::string& what) {
-  std::string msg = what + ": ";
-  msg += db != nullptr ? Sql().errmsg(db) : Sql().errstr(rc);
-  msg += " (" + std::string(Sql().errstr(rc)) + ", code " + std::to_string(rc) + ")";
-  switch (rc & 0xff) {
-    case SQLITE_FULL: msg += "; the disk is full"; break;
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM: msg += "; is the file or its directory read-only?"; break;
-    default: break;
-  }
-  return IoError(path, msg);
-}
-
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* s) const { Sql().finalize(s); }
-};
-
-// A prepared statement bound to one connection; errors carry the journal path.
-class Stmt {
- public:
-  static Result<Stmt> Prepare(const std::string& path, sqlite3* db, std::string_view sql) {
-    sqlite3_stmt* raw = nullptr;
-    int rc = Sql().prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
-    Stmt stmt(path, db, raw);  // owns raw even on failure
-    if (rc != SQLITE_OK) return SqliteError(path, db, rc, "preparing \"" + std::string(sql) + "\"");
-    return stmt;
-  }
-
-  Stmt& Bind(int i, int64_t v) { Check(Sql().bind_int64(s_.get(), i, v)); return *this; }
-  Stmt& Bind(int i, const std::string& v) {
-    Check(Sql().bind_text64(s_.get(), i, v.data(), v.size(), kTransient, SQLITE_UTF8));
-    return *this;
-  }
-  Stmt& Bind(int i, const Bytes& v) {
-    // An empty vector's data() may be null, which SQLite would store as NULL, not as x''.
-    static const uint8_t kEmpty = 0;
-    Check(Sql().bind_blob64(s_.get(), i, v.empty() ? &kEmpty : v.data(), v.size(), kTransient));
-    return *this;
-  }
-  template <typename T>
-  Stmt& Bind(int i, const std::optional<T>& v) {
-    if (v) return Bind(i, *v);
-    Check(Sql().bind_null(s_.get(), i));
-    return *this;
-  }
-
-  // Steps once: true when a row is available, false when done.
-  Result<bool> Step() {
-    if (bind_rc_ != SQLITE_OK) return SqliteError(path_, db_, bind_rc_, "binding a value");
-    int rc = Sql().step(s_.get());
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return SqliteError(path_, db_, rc, "running \"" + std::string(Sql().sql(s_.get())) + "\"");
-  }
-  // Steps to completion, for statements that return no rows.
-  Status Run() {
-    ESIM_ASSIGN_OR_RETURN(bool row, Step());
-    (void)row;
-    return Status::Ok();
-  }
-
-  bool IsNull(int c) const { return Sql().column_type(s_.get(), c) == SQLITE_NULL; }
-  int64_t Int(int c) const { return Sql().column_int64(s_.get(), c); }
-  std::optional<int64_t> OptInt(int c) const {
-    return IsNull(c) ? std::nullopt : std::optional<int64_t>(Int(c));
-  }
-  std::string Text(int c) const {
-    const unsigned char* p = Sql().column_text(s_.get(), c);
-    if (p == nullptr) return {};
-    return std::string(reinterpret_cast<const char*>(p),
-                       static_cast<size_t>(Sql().column_bytes(s_.get(), c)));
-  }
-  std::optional<std::string> OptText(int c) const {
-    return IsNull(c) ? std::nullopt : std::optional<std::string>(Text(c));
-  }
-  Bytes Blob(int c) const {
-    const auto* p = static_cast<const uint8_t*>(Sql().column_blob(s_.get(), c));
-    if (p == nullptr) return {};
-    return Bytes(p, p + Sql().column_bytes(s_.get(), c));
-  }
-
- private:
-  Stmt(std::string path, sqlite3* db, sqlite3_stmt* s) : path_(std::move(path)), db_(db), s_(s) {}
-  // Keeps the first bind failure; Step() reports it, so Bind() can chain.
-  void Check(int rc) {
-    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-  }
-
-  std::string path_;
-  sqlite3* db_;
-  std::unique_ptr<sqlite3_stmt, StmtFinalizer> s_;
-  int bind_rc_ = SQLITE_OK;
-};
-
-Status Exec(const std::string& path, sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  int rc = Sql().exec(db, sql, nullptr, nullptr, &err);
-  std::unique_ptr<char, decltype(Sql().free)> owned(err, Sql().free);
-  if (rc == SQLITE_OK) return Status::Ok();
-  return SqliteError(path, db, rc, std::string("running \"") + sql + "\"");
-}
-
-// A transaction that rolls back unless committed. Writers use BEGIN IMMEDIATE so that the write
-// lock is taken (and busy_timeout applies) up front, never half-way through.
-class Transaction {
- public:
-  static Result<Transaction> Begin(const std::string& path, sqlite3* db, bool write) {
-    ESIM_RETURN_IF_ERROR(Exec(path, db, write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
-    return Transaction(path, db);
-  }
-  Transaction(Transaction&& o) noexcept : path_(std::move(o.path_)), db_(std::exchange(o.db_, nullptr)) {}
-  Transaction& operator=(Transaction&&) = delete;
-  ~Transaction() {
-    if (db_ != nullptr) Sql().exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  Status Commit() {
-    Status s = Exec(path_, db_, "COMMIT");
-    // A failed COMMIT (e.g. SQLITE_FULL) may leave the transaction open; the destructor's
-    // ROLLBACK closes it. On success there is nothing left to roll back.
-    if (s.ok()) db_ = nullptr;
-    return s;
-  }
-
- private:
-  Transaction(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
-  std::string path_;
-  sqlite3* db_;
-};
 
 Status NotFound(const std::string& what, int64_t id) {
   return Status(ErrorCode::kInvalidInput,
@@ -184,14 +42,14 @@ Status MakeParentDirs(const std::string& path) {
     if (::mkdir(prefix.c_str(), 0700) == 0) {
       // mkdir's mode is masked by the umask; chmod makes 0700 exact.
       if (::chmod(prefix.c_str(), 0700) != 0) {
-        return IoError(path, "cannot set permissions on " + prefix + ": " + ErrnoText(errno));
+        return JournalIoError(path, "cannot set permissions on " + prefix + ": " + ErrnoText(errno));
       }
       continue;
     }
     int err = errno;
     struct stat st{};
     if (err == EEXIST && ::stat(prefix.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
-    return IoError(path, "cannot create directory " + prefix + ": " +
+    return JournalIoError(path, "cannot create directory " + prefix + ": " +
                              ErrnoText(err == EEXIST ? ENOTDIR : err));
   }
   return Status::Ok();
@@ -202,15 +60,15 @@ Status MakeParentDirs(const std::string& path) {
 // opens the file: closing a second descriptor later would drop SQLite's POSIX locks.
 Status CreateFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return IoError(path, "cannot open for writing: " + ErrnoText(errno));
+  if (fd < 0) return JournalIoError(path, "cannot open for writing: " + ErrnoText(errno));
   struct stat st{};
   Status status;
   if (::fstat(fd, &st) != 0) {
-    status = IoError(path, "cannot stat: " + ErrnoText(errno));
+    status = JournalIoError(path, "cannot stat: " + ErrnoText(errno));
   } else if (!S_ISREG(st.st_mode)) {
-    status = IoError(path, "not a regular file");
+    status = JournalIoError(path, "not a regular file");
   } else if ((st.st_mode & 07777) != 0600 && ::fchmod(fd, 0600) != 0) {
-    status = IoError(path, "cannot set permissions to 0600: " + ErrnoText(errno));
+    status = JournalIoError(path, "cannot set permissions to 0600: " + ErrnoText(errno));
   }
   ::close(fd);
   return status;
@@ -224,28 +82,28 @@ Status TightenSideFiles(const std::string& path) {
     struct stat st{};
     if (::lstat(side.c_str(), &st) != 0) continue;  // not there (yet): SQLite will create it 0600
     if ((st.st_mode & 07777) != 0600 && ::chmod(side.c_str(), 0600) != 0) {
-      return IoError(path, "cannot set permissions on " + side + ": " + ErrnoText(errno));
+      return JournalIoError(path, "cannot set permissions on " + side + ": " + ErrnoText(errno));
     }
   }
   return Status::Ok();
 }
 
 Result<std::string> PragmaText(const std::string& path, sqlite3* db, std::string_view sql) {
-  ESIM_ASSIGN_OR_RETURN(Stmt stmt, Stmt::Prepare(path, db, sql));
+  ESIM_ASSIGN_OR_RETURN(SqlStatement stmt, SqlStatement::Prepare(path, db, sql));
   ESIM_ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return IoError(path, "\"" + std::string(sql) + "\" returned nothing");
+  if (!row) return JournalIoError(path, "\"" + std::string(sql) + "\" returned nothing");
   return stmt.Text(0);
 }
 
 Result<int64_t> UserVersion(const std::string& path, sqlite3* db) {
-  ESIM_ASSIGN_OR_RETURN(Stmt stmt, Stmt::Prepare(path, db, "PRAGMA user_version"));
+  ESIM_ASSIGN_OR_RETURN(SqlStatement stmt, SqlStatement::Prepare(path, db, "PRAGMA user_version"));
   ESIM_ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return IoError(path, "PRAGMA user_version returned nothing");
+  if (!row) return JournalIoError(path, "PRAGMA user_version returned nothing");
   return stmt.Int(0);
 }
 
 Status TooNew(const std::string& path, int64_t version) {
-  return IoError(path, "schema version " + std::to_string(version) +
+  return JournalIoError(path, "schema version " + std::to_string(version) +
                            " is newer than this esimctl knows (" +
                            std::to_string(JournalSchemaVersion()) +
                            "); refusing to use or downgrade it: use a newer esimctl");
@@ -256,7 +114,7 @@ Status Migrate(const std::string& path, sqlite3* db) {
   if (version > JournalSchemaVersion()) return TooNew(path, version);
   for (const JournalMigration& m : JournalMigrations()) {
     if (m.version <= version) continue;
-    ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path, db, /*write=*/true));
+    ESIM_ASSIGN_OR_RETURN(SqlTransaction tx, SqlTransaction::Begin(path, db, /*write=*/true));
     // Re-read under the write lock: another process may have migrated meanwhile.
     ESIM_ASSIGN_OR_RETURN(int64_t now, UserVersion(path, db));
     if (now > JournalSchemaVersion()) return TooNew(path, now);
@@ -264,10 +122,10 @@ Status Migrate(const std::string& path, sqlite3* db) {
       version = now;
       continue;
     }
-    ESIM_RETURN_IF_ERROR(Exec(path, db, m.sql).WithContext("migration to version " +
+    ESIM_RETURN_IF_ERROR(SqlExec(path, db, m.sql).WithContext("migration to version " +
                                                             std::to_string(m.version)));
     std::string bump = "PRAGMA user_version = " + std::to_string(m.version);
-    ESIM_RETURN_IF_ERROR(Exec(path, db, bump.c_str()));
+    ESIM_RETURN_IF_ERROR(SqlExec(path, db, bump.c_str()));
     ESIM_RETURN_IF_ERROR(tx.Commit());
     version = m.version;
   }
@@ -278,7 +136,7 @@ constexpr char kSelectNotification[] =
     "SELECT id, eid, seq_number, event, iccid, address, der, read_at_ms, operation_id, "
     "accepted_at_ms, removed_at_ms FROM notifications";
 
-JournalEntry EntryFromRow(const Stmt& s) {
+JournalEntry EntryFromRow(const SqlStatement& s) {
   JournalEntry e;
   e.id = s.Int(0);
   e.record.eid = s.Text(1);
@@ -296,7 +154,7 @@ JournalEntry EntryFromRow(const Stmt& s) {
 
 Status LoadAttempts(const std::string& path, sqlite3* db, JournalEntry& e) {
   ESIM_ASSIGN_OR_RETURN(
-      Stmt s, Stmt::Prepare(path, db,
+      SqlStatement s, SqlStatement::Prepare(path, db,
                             "SELECT attempted_at_ms, url, http_status, transport_error, duration_ms "
                             "FROM delivery_attempts WHERE notification_id = ?1 ORDER BY id"));
   s.Bind(1, e.id);
@@ -309,7 +167,7 @@ Status LoadAttempts(const std::string& path, sqlite3* db, JournalEntry& e) {
 }
 
 // The operation columns started_at_ms .. result_message, starting at column `first`.
-OperationEntry OperationFromRow(const Stmt& s, int first) {
+OperationEntry OperationFromRow(const SqlStatement& s, int first) {
   OperationEntry e;
   e.record = OperationRecord{s.Int(first), s.Text(first + 1), s.Text(first + 2), s.OptText(first + 3),
                              s.Text(first + 4)};
@@ -320,7 +178,7 @@ OperationEntry OperationFromRow(const Stmt& s, int first) {
 }
 
 Result<bool> NotificationExists(const std::string& path, sqlite3* db, int64_t id) {
-  ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path, db, "SELECT 1 FROM notifications WHERE id = ?1"));
+  ESIM_ASSIGN_OR_RETURN(SqlStatement s, SqlStatement::Prepare(path, db, "SELECT 1 FROM notifications WHERE id = ?1"));
   s.Bind(1, id);
   return s.Step();
 }
@@ -329,9 +187,9 @@ Result<bool> NotificationExists(const std::string& path, sqlite3* db, int64_t id
 // parameters) with its attempts, from one snapshot; nullopt when none matches.
 Result<std::optional<JournalEntry>> FindNotification(const std::string& path, sqlite3* db,
                                                      const std::string& where,
-                                                     const std::function<void(Stmt&)>& bind) {
-  ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path, db, false));
-  ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path, db, std::string(kSelectNotification) + " WHERE " + where));
+                                                     const std::function<void(SqlStatement&)>& bind) {
+  ESIM_ASSIGN_OR_RETURN(SqlTransaction tx, SqlTransaction::Begin(path, db, false));
+  ESIM_ASSIGN_OR_RETURN(SqlStatement s, SqlStatement::Prepare(path, db, std::string(kSelectNotification) + " WHERE " + where));
   bind(s);
   ESIM_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<JournalEntry>();
@@ -393,7 +251,7 @@ Result<std::string> NotificationJournal::DefaultPath() {
 Result<std::unique_ptr<NotificationJournal>> NotificationJournal::Open(const std::string& path) {
   if (path.empty()) return Status(ErrorCode::kInvalidInput, "notification journal path is empty");
   if (Result<const SqliteLibrary*> sqlite = SqliteLibrary::Load(); !sqlite.ok()) {
-    return IoError(path, sqlite.status().message());
+    return JournalIoError(path, sqlite.status().message());
   }
   ESIM_RETURN_IF_ERROR(MakeParentDirs(path));
   ESIM_RETURN_IF_ERROR(CreateFile(path));
@@ -407,15 +265,15 @@ Result<std::unique_ptr<NotificationJournal>> NotificationJournal::Open(const std
                            nullptr);
   auto journal = std::make_unique<NotificationJournal>(Key{}, path, raw);  // owns raw, even on error
   sqlite3* db = journal->db_.get();
-  if (rc != SQLITE_OK) return SqliteError(path, db, rc, "cannot open");
+  if (rc != SQLITE_OK) return JournalSqlError(path, db, rc, "cannot open");
   Sql().busy_timeout(db, kBusyTimeoutMs);
 
   // journal_mode=WAL answers the mode in force; anything else means WAL could not be set.
   ESIM_ASSIGN_OR_RETURN(std::string mode, PragmaText(path, db, "PRAGMA journal_mode=WAL"));
-  if (mode != "wal") return IoError(path, "cannot switch to WAL mode (journal_mode is " + mode + ")");
+  if (mode != "wal") return JournalIoError(path, "cannot switch to WAL mode (journal_mode is " + mode + ")");
   // FULL: every commit fsyncs the WAL, so a committed notification survives a power cut.
-  ESIM_RETURN_IF_ERROR(Exec(path, db, "PRAGMA synchronous=FULL"));
-  ESIM_RETURN_IF_ERROR(Exec(path, db, "PRAGMA foreign_keys=ON"));
+  ESIM_RETURN_IF_ERROR(SqlExec(path, db, "PRAGMA synchronous=FULL"));
+  ESIM_RETURN_IF_ERROR(SqlExec(path, db, "PRAGMA foreign_keys=ON"));
   ESIM_RETURN_IF_ERROR(Migrate(path, db));
   // The -wal/-shm files now exist; make sure nothing left them looser than the database.
   ESIM_RETURN_IF_ERROR(TightenSideFiles(path));
@@ -424,9 +282,9 @@ Result<std::unique_ptr<NotificationJournal>> NotificationJournal::Open(const std
 
 Status NotificationJournal::CheckWritable() {
   sqlite3* db = db_.get();
-  ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path_, db, /*write=*/true));
+  ESIM_ASSIGN_OR_RETURN(SqlTransaction tx, SqlTransaction::Begin(path_, db, /*write=*/true));
   ESIM_ASSIGN_OR_RETURN(
-      Stmt s, Stmt::Prepare(path_, db,
+      SqlStatement s, SqlStatement::Prepare(path_, db,
                             "INSERT INTO write_probe (id, probed_at) VALUES (1, 1) "
                             "ON CONFLICT (id) DO UPDATE SET probed_at = probed_at + 1"));
   // A counter that changes on every probe: the commit has a page to write to the WAL and fsync.
@@ -436,9 +294,9 @@ Status NotificationJournal::CheckWritable() {
 
 Result<int64_t> NotificationJournal::BeginOperation(const OperationRecord& op) {
   sqlite3* db = db_.get();
-  ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path_, db, true));
+  ESIM_ASSIGN_OR_RETURN(SqlTransaction tx, SqlTransaction::Begin(path_, db, true));
   ESIM_ASSIGN_OR_RETURN(
-      Stmt s, Stmt::Prepare(path_, db,
+      SqlStatement s, SqlStatement::Prepare(path_, db,
                             "INSERT INTO operations (started_at_ms, reader, eid, iccid, operation) "
                             "VALUES (?1, ?2, ?3, ?4, ?5)"));
   s.Bind(1, op.started_at_ms).Bind(2, op.reader).Bind(3, op.eid).Bind(4, op.iccid).Bind(5, op.operation);
@@ -451,8 +309,8 @@ Result<int64_t> NotificationJournal::BeginOperation(const OperationRecord& op) {
 Status NotificationJournal::FinishOperation(int64_t id, int64_t result_code,
                                             const std::string& message, int64_t finished_at_ms) {
   sqlite3* db = db_.get();
-  ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path_, db, true));
-  ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path_, db,
+  ESIM_ASSIGN_OR_RETURN(SqlTransaction tx, SqlTransaction::Begin(path_, db, true));
+  ESIM_ASSIGN_OR_RETURN(SqlStatement s, SqlStatement::Prepare(path_, db,
                                               "UPDATE operations SET finished_at_ms = ?2, "
                                               "result_code = ?3, result_message = ?4 "
                                               "WHERE id = ?1 AND finished_at_ms IS NULL"));
@@ -467,7 +325,7 @@ Status NotificationJournal::FinishOperation(int64_t id, int64_t result_code,
 
 Result<OperationEntry> NotificationJournal::GetOperation(int64_t id) {
   ESIM_ASSIGN_OR_RETURN(
-      Stmt s, Stmt::Prepare(path_, db_.get(),
+      SqlStatement s, SqlStatement::Prepare(path_, db_.get(),
                             "SELECT started_at_ms, reader, eid, iccid, operation, finished_at_ms, "
                             "result_code, result_message FROM operations WHERE id = ?1"));
   s.Bind(1, id);
@@ -488,9 +346,9 @@ Result<int64_t> NotificationJournal::RecordNotification(const NotificationRecord
                                                 " has no DER to journal");
   }
   sqlite3* db = db_.get();
-  ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path_, db, true));
+  ESIM_ASSIGN_OR_RETURN(SqlTransaction tx, SqlTransaction::Begin(path_, db, true));
   {
-    ESIM_ASSIGN_OR_RETURN(Stmt find, Stmt::Prepare(path_, db,
+    ESIM_ASSIGN_OR_RETURN(SqlStatement find, SqlStatement::Prepare(path_, db,
                                                    "SELECT id, der FROM notifications "
                                                    "WHERE eid = ?1 AND seq_number = ?2"));
     find.Bind(1, n.eid).Bind(2, n.seq_number);
@@ -508,7 +366,7 @@ Result<int64_t> NotificationJournal::RecordNotification(const NotificationRecord
     }
   }
   ESIM_ASSIGN_OR_RETURN(
-      Stmt s, Stmt::Prepare(path_, db,
+      SqlStatement s, SqlStatement::Prepare(path_, db,
                             "INSERT INTO notifications (eid, seq_number, event, iccid, address, der, "
                             "read_at_ms, operation_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   s.Bind(1, n.eid).Bind(2, n.seq_number).Bind(3, n.event).Bind(4, n.iccid).Bind(5, n.address);
@@ -526,11 +384,11 @@ Status NotificationJournal::RecordDeliveryAttempt(int64_t notification_id,
                   "a delivery attempt needs exactly one of an HTTP status and a transport error");
   }
   sqlite3* db = db_.get();
-  ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path_, db, true));
+  ESIM_ASSIGN_OR_RETURN(SqlTransaction tx, SqlTransaction::Begin(path_, db, true));
   ESIM_ASSIGN_OR_RETURN(bool exists, NotificationExists(path_, db, notification_id));
   if (!exists) return NotFound("notification", notification_id);
   ESIM_ASSIGN_OR_RETURN(
-      Stmt s, Stmt::Prepare(path_, db,
+      SqlStatement s, SqlStatement::Prepare(path_, db,
                             "INSERT INTO delivery_attempts (notification_id, attempted_at_ms, url, "
                             "http_status, transport_error, duration_ms) "
                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
@@ -554,10 +412,10 @@ Status NotificationJournal::MarkRemovedFromCard(int64_t id, int64_t removed_at_m
 
 Status NotificationJournal::SetTimeOnce(int64_t id, const char* update_sql, int64_t at_ms) {
   sqlite3* db = db_.get();
-  ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path_, db, true));
+  ESIM_ASSIGN_OR_RETURN(SqlTransaction tx, SqlTransaction::Begin(path_, db, true));
   ESIM_ASSIGN_OR_RETURN(bool exists, NotificationExists(path_, db, id));
   if (!exists) return NotFound("notification", id);
-  ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path_, db, update_sql));
+  ESIM_ASSIGN_OR_RETURN(SqlStatement s, SqlStatement::Prepare(path_, db, update_sql));
   s.Bind(1, id).Bind(2, at_ms);
   ESIM_RETURN_IF_ERROR(s.Run());
   return tx.Commit();
@@ -566,11 +424,11 @@ Status NotificationJournal::SetTimeOnce(int64_t id, const char* update_sql, int6
 Result<std::vector<JournalEntry>> NotificationJournal::List(bool pending_only) {
   sqlite3* db = db_.get();
   // One read transaction: the entries and their attempts come from the same snapshot.
-  ESIM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(path_, db, false));
+  ESIM_ASSIGN_OR_RETURN(SqlTransaction tx, SqlTransaction::Begin(path_, db, false));
   std::string sql = kSelectNotification;
   if (pending_only) sql += " WHERE accepted_at_ms IS NULL OR removed_at_ms IS NULL";
   sql += " ORDER BY id";
-  ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path_, db, sql));
+  ESIM_ASSIGN_OR_RETURN(SqlStatement s, SqlStatement::Prepare(path_, db, sql));
   std::vector<JournalEntry> entries;
   for (;;) {
     ESIM_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -584,19 +442,19 @@ Result<std::vector<JournalEntry>> NotificationJournal::List(bool pending_only) {
 
 Result<JournalEntry> NotificationJournal::Get(int64_t id) {
   ESIM_ASSIGN_OR_RETURN(auto found,
-                        FindNotification(path_, db_.get(), "id = ?1", [id](Stmt& s) { s.Bind(1, id); }));
+                        FindNotification(path_, db_.get(), "id = ?1", [id](SqlStatement& s) { s.Bind(1, id); }));
   if (!found) return NotFound("notification", id);
   return std::move(*found);
 }
 
 Result<std::optional<JournalEntry>> NotificationJournal::Find(const std::string& eid, int64_t seq_number) {
   return FindNotification(path_, db_.get(), "eid = ?1 AND seq_number = ?2",
-                          [&](Stmt& s) { s.Bind(1, eid).Bind(2, seq_number); });
+                          [&](SqlStatement& s) { s.Bind(1, eid).Bind(2, seq_number); });
 }
 
 Result<std::vector<OperationEntry>> NotificationJournal::ListOperations() {
   ESIM_ASSIGN_OR_RETURN(
-      Stmt s, Stmt::Prepare(path_, db_.get(),
+      SqlStatement s, SqlStatement::Prepare(path_, db_.get(),
                             "SELECT id, started_at_ms, reader, eid, iccid, operation, finished_at_ms, "
                             "result_code, result_message FROM operations ORDER BY id"));
   std::vector<OperationEntry> operations;
@@ -623,12 +481,12 @@ Result<JournalPragmas> NotificationJournal::Pragmas() {
 }
 
 Result<int64_t> NotificationJournal::HighestSeqNumber(const std::string& eid) {
-  ESIM_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(path_, db_.get(),
+  ESIM_ASSIGN_OR_RETURN(SqlStatement s, SqlStatement::Prepare(path_, db_.get(),
                                               "SELECT COALESCE(MAX(seq_number), -1) "
                                               "FROM notifications WHERE eid = ?1"));
   s.Bind(1, eid);
   ESIM_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return IoError(path_, "MAX(seq_number) returned nothing");
+  if (!row) return JournalIoError(path_, "MAX(seq_number) returned nothing");
   return s.Int(0);
 }
 
