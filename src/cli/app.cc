@@ -8,6 +8,7 @@
 #include "src/cli/cli_context.h"
 #include "src/cli/lazy_subcommand.h"
 #include "common/exit_codes.h"
+#include "src/safety/guarded_session.h"
 
 #ifndef ESIMCTL_VERSION
 #define ESIMCTL_VERSION "0.0.0"
@@ -16,7 +17,7 @@
 
 namespace esim {
 
-Result<std::unique_ptr<CardSession>> CliContext::OpenSession() const {
+Result<SessionOptions> CliContext::SessionOptionsFor() const {
   SessionOptions options;
   options.reader = reader;
   if (!aid_hex.empty()) {
@@ -28,25 +29,16 @@ Result<std::unique_ptr<CardSession>> CliContext::OpenSession() const {
   options.shared = shared;
   options.block_size = block_size;
   options.apdu_length = apdu_length;
+  return options;
+}
+
+Result<std::unique_ptr<CardSession>> CliContext::OpenSession() const {
+  ESIM_ASSIGN_OR_RETURN(SessionOptions options, SessionOptionsFor());
   return CardSession::Open(options);
 }
 
 Result<std::unique_ptr<NotificationJournal>> CliContext::OpenJournal() const {
-  std::string path = journal_path;
-  if (path.empty()) {
-    auto default_path = NotificationJournal::DefaultPath();
-    if (!default_path.ok()) {
-      return Status(ErrorCode::kJournalUnavailable,
-                    "notification journal: " + default_path.status().message() + " (use --journal PATH)");
-    }
-    path = *default_path;
-  }
-  auto journal = NotificationJournal::Open(path);
-  if (!journal.ok()) {
-    // The journal's messages already name it and its path.
-    return Status(ErrorCode::kJournalUnavailable, journal.status().message());
-  }
-  return journal;
+  return OpenNotificationJournal(journal_path);
 }
 
 Status InputRejected(const Status& status) {

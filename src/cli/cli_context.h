@@ -38,6 +38,8 @@ struct CliContext {
   // The command chosen on the command line; returns the exit code.
   std::function<int(Output&)> run;
 
+  // The card session the global options describe; kInvalidInput for a bad --aid.
+  Result<SessionOptions> SessionOptionsFor() const;
   // Opens the card session described by the global options.
   Result<std::unique_ptr<CardSession>> OpenSession() const;
   // Opens the notification journal (--journal or the default path); any failure is

@@ -4,12 +4,11 @@
 #include "asn1/json.h"
 #include "src/cli/cli_context.h"
 #include "src/cli/format.h"
-#include "src/cli/guarded_command.h"
+#include "src/cli/change_command.h"
 #include "src/cli/lazy_subcommand.h"
-#include "src/ops/profile_list.h"
+#include "src/safety/change_plans.h"
 #include "src/safety/confirmation.h"
 #include "src/ops/chip_info.h"
-#include "src/ops/chip_ops.h"
 #include "src/validate/input.h"
 
 namespace esim {
@@ -65,96 +64,86 @@ struct DefaultSmdpOptions {
 };
 
 struct ResetOptions {
-  es10::EuiccMemoryResetRequest request;
+  MemoryResetChoice choice;
   ChangeFlags flags;
 };
 
-// What a reset with `o` removes, named profile by profile (one GetProfilesInfo).
-Result<std::string> ResetSummary(CardSession& session, const std::string& eid,
-                                 const es10::EuiccMemoryResetRequest& o) {
-  ESIM_ASSIGN_OR_RETURN(auto profiles, ListProfiles(session, ListProfilesOptions{}));
+// What a reset with `choice` removes, named profile by profile (the plan's profiles).
+std::string ResetSummary(const std::string& eid, const MemoryResetChoice& o, const ChangePlan& plan) {
   std::string summary = "About to RESET the eUICC " + eid + " (eUICCMemoryReset):\n";
-  size_t doomed = 0;
-  for (const auto& p : profiles) {
-    const auto klass = p.profileClass.value_or(es10::ProfileClass::kOperational);
-    const bool goes = (klass == es10::ProfileClass::kOperational && o.deleteOperationalProfiles) ||
-                      (klass == es10::ProfileClass::kTest && o.deleteFieldLoadedTestProfiles);
-    if (!goes) continue;
-    ++doomed;
+  for (const auto& p : plan.profiles) {
     summary += "  delete " + p.iccid.value_or("-") + "  " + p.profileName.value_or("-") + " (" +
                (p.profileState == es10::ProfileState::kEnabled ? "enabled" : "disabled") + ")\n";
   }
-  if ((o.deleteOperationalProfiles || o.deleteFieldLoadedTestProfiles) && doomed == 0) {
+  if ((o.operational_profiles || o.test_profiles) && plan.profiles.empty()) {
     summary += "  (no profile of the selected classes is on the card)\n";
   }
-  if (o.resetDefaultSmdpAddress) summary += "  clear the default SM-DP+ address\n";
-  if (doomed > 0) {
+  if (o.default_smdp_address) summary += "  clear the default SM-DP+ address\n";
+  if (!plan.profiles.empty()) {
     summary += "This is PERMANENT. A memory reset sends the carriers no deletion notification: they\n"
                "will still consider these profiles installed until you tell them.\n";
   }
   return summary;
 }
 
+int ResetReceipt(Output& out, GuardedSession& guarded, const MemoryResetChoice& o, const ChangeReceipt& receipt) {
+  if (receipt.journal_failed) return out.Error(receipt.failure);
+  const JournaledStep& step = receipt.steps.front();
+  nlohmann::json document = {{"operation", "reset"},
+                             {"resetOptions",
+                              {{"deleteOperationalProfiles", o.operational_profiles},
+                               {"deleteFieldLoadedTestProfiles", o.test_profiles},
+                               {"resetDefaultSmdpAddress", o.default_smdp_address}}},
+                             {"result", step.status.ok() ? "ok" : "failed"},
+                             {"journalOperationId", step.operation_id},
+                             {"notifications", NotificationsReceiptJson(receipt.notifications)}};
+  std::string text;
+  if (step.status.ok()) {
+    std::string done;
+    if (o.operational_profiles) done += " operational profiles deleted;";
+    if (o.test_profiles) done += " test profiles deleted;";
+    if (o.default_smdp_address) done += " default SM-DP+ address reset;";
+    done.pop_back();
+    text = "Memory reset done:" + done + ".\n";
+    // The receipt reports the card as read back, not what the command promised.
+    if (receipt.profiles_after) {
+      nlohmann::json iccids = nlohmann::json::array();
+      for (const auto& p : *receipt.profiles_after) iccids.push_back(p.iccid.value_or(""));
+      document["readBack"] = {{"profiles", iccids}};
+      const size_t left = receipt.profiles_after->size();
+      text += "Read back from the card: " + std::to_string(left) + (left == 1 ? " profile" : " profiles") +
+              " left.\n";
+    } else {
+      text += "Reading the profiles back failed: " + receipt.read_back.message() + "\n";
+    }
+  }
+  text += NotificationsReceiptText(receipt.notifications, guarded.journal().path());
+  Status status = !step.status.ok() ? step.status : PendingStatus(receipt.notifications, guarded.delivers());
+  return out.Finish(document, text, status);
+}
+
 int RunReset(const CliContext& context, Output& out, const ResetOptions& options) {
-  const es10::EuiccMemoryResetRequest& o = options.request;
-  if (!o.deleteOperationalProfiles && !o.deleteFieldLoadedTestProfiles && !o.resetDefaultSmdpAddress) {
+  const MemoryResetChoice& o = options.choice;
+  if (!o.operational_profiles && !o.test_profiles && !o.default_smdp_address) {
     // Which data goes must be stated explicitly: there is no default for a reset.
     return out.Error(Status(ErrorCode::kUsage,
                             "chip reset: say what to reset: --operational, --test and/or "
                             "--default-smdp; nothing was sent to the card"));
   }
-  auto opened = GuardedCommand::Open(context, options.flags);
-  if (!opened.ok()) return out.Error(opened.status());
-  GuardedCommand& guarded = **opened;
-  auto summary = ResetSummary(guarded.session(), guarded.eid(), o);
-  if (!summary.ok()) return out.Error(summary.status());
-  if (options.flags.dry_run) {
-    auto rendered = RenderDryRun(guarded.session(), {{"eUICCMemoryReset", o}}, "");
-    if (!rendered.ok()) return out.Error(rendered.status());
-    rendered->first["operation"] = "reset";
-    return out.Finish(rendered->first, *summary + rendered->second, Status::Ok());
-  }
-  TerminalConfirmer confirmer = TerminalConfirmer::ForProcess(options.flags.yes);
-  if (Status s = confirmer.Confirm({*summary, "reset", "Type 'reset' to reset the eUICC: "}); !s.ok()) {
-    return out.Error(s);
-  }
-  if (auto before = HighestSeqBefore(guarded.context()); !before.ok()) return out.Error(before.status());
-  auto step = RunJournaled(guarded.context(), "reset", std::nullopt,
-                           [&] { return ResetMemory(guarded.session(), o); });
-  if (!step.ok()) return out.Error(step.status());
-  auto kept = guarded.Settle(step->captured);
-  if (!kept.ok()) return out.Error(kept.status());
-  nlohmann::json document = {{"operation", "reset"},
-                             {"resetOptions",
-                              {{"deleteOperationalProfiles", o.deleteOperationalProfiles},
-                               {"deleteFieldLoadedTestProfiles", o.deleteFieldLoadedTestProfiles},
-                               {"resetDefaultSmdpAddress", o.resetDefaultSmdpAddress}}},
-                             {"result", step->status.ok() ? "ok" : "failed"},
-                             {"journalOperationId", step->operation_id},
-                             {"notifications", NotificationsReceiptJson(*kept)}};
-  std::string text;
-  if (step->status.ok()) {
-    std::string done;
-    if (o.deleteOperationalProfiles) done += " operational profiles deleted;";
-    if (o.deleteFieldLoadedTestProfiles) done += " test profiles deleted;";
-    if (o.resetDefaultSmdpAddress) done += " default SM-DP+ address reset;";
-    done.pop_back();
-    text = "Memory reset done:" + done + ".\n";
-    // The receipt reports the card as read back, not what the command promised.
-    auto left = ListProfiles(guarded.session(), ListProfilesOptions{});
-    if (left.ok()) {
-      nlohmann::json iccids = nlohmann::json::array();
-      for (const auto& p : *left) iccids.push_back(p.iccid.value_or(""));
-      document["readBack"] = {{"profiles", iccids}};
-      text += "Read back from the card: " + std::to_string(left->size()) +
-              (left->size() == 1 ? " profile" : " profiles") + " left.\n";
-    } else {
-      text += "Reading the profiles back failed: " + left.status().message() + "\n";
-    }
-  }
-  text += NotificationsReceiptText(*kept, guarded.journal()->path());
-  Status status = !step->status.ok() ? step->status : PendingStatus(*kept, guarded.notify());
-  return out.Finish(document, text, status);
+  ChangeCommand command;
+  command.plan = [&](GuardedSession& guarded) -> Result<ChangePlan> {
+    ESIM_ASSIGN_OR_RETURN(ChangePlan plan, PlanMemoryReset(guarded.card(), o));
+    ConfirmationRequest question{ResetSummary(guarded.eid(), o, plan), "reset", "Type 'reset' to reset the eUICC: "};
+    plan.confirmation = [question](const std::vector<JournalEntry>&) { return std::optional(question); };
+    return plan;
+  };
+  command.dry_run_preface = [&](const GuardedSession& guarded, const ChangePlan& plan) {
+    return ResetSummary(guarded.eid(), o, plan);
+  };
+  command.receipt = [&](Output& print, GuardedSession& guarded, const ChangePlan&, const ChangeReceipt& receipt) {
+    return ResetReceipt(print, guarded, o, receipt);
+  };
+  return RunChangeCommand(context, out, options.flags, command);
 }
 
 void AddResetCommand(CLI::App& chip, CliContext& context) {
@@ -162,10 +151,10 @@ void AddResetCommand(CLI::App& chip, CliContext& context) {
       chip, "reset", "eUICCMemoryReset: delete profiles and/or reset the default SM-DP+ address (asks first)",
       [&context](CLI::App& reset) {
         auto options = std::make_shared<ResetOptions>();
-        es10::EuiccMemoryResetRequest& r = options->request;
-        reset.add_flag("--operational", r.deleteOperationalProfiles, "delete every operational profile");
-        reset.add_flag("--test", r.deleteFieldLoadedTestProfiles, "delete field-loaded test profiles");
-        reset.add_flag("--default-smdp", r.resetDefaultSmdpAddress, "reset the default SM-DP+ address");
+        MemoryResetChoice& r = options->choice;
+        reset.add_flag("--operational", r.operational_profiles, "delete every operational profile");
+        reset.add_flag("--test", r.test_profiles, "delete field-loaded test profiles");
+        reset.add_flag("--default-smdp", r.default_smdp_address, "reset the default SM-DP+ address");
         AddChangeFlags(reset, options->flags, true, true);
         context.run = [&context, options](Output& out) { return RunReset(context, out, *options); };
       });
@@ -183,30 +172,19 @@ int ShowDefaultSmdp(const CliContext& context, Output& out) {
 
 int SetDefaultSmdpAddress(const CliContext& context, Output& out, const std::string& target,
                           const ChangeFlags& flags) {
-  auto opened = GuardedCommand::Open(context, flags);
-  if (!opened.ok()) return out.Error(opened.status());
-  GuardedCommand& guarded = **opened;
-  if (flags.dry_run) {
-    auto rendered = RenderDryRun(
-        guarded.session(),
-        {{target.empty() ? "clear the default SM-DP+ address" : "set the default SM-DP+ address to " + target,
-          es10::SetDefaultDpAddressRequest{target}}},
-        "");
-    if (!rendered.ok()) return out.Error(rendered.status());
-    rendered->first["operation"] = "setDefaultDpAddress";
-    return out.Finish(rendered->first, rendered->second, Status::Ok());
-  }
-  auto step = RunJournaled(
-      guarded.context(), "default-smdp", std::nullopt,
-      [&] { return SetDefaultSmdp(guarded.session(), target); }, false);
-  if (!step.ok()) return out.Error(step.status());
-  if (!step->status.ok()) return out.Error(step->status);
-  return out.Finish({{"operation", "setDefaultDpAddress"},
-                     {"defaultDpAddress", target},
-                     {"result", "ok"},
-                     {"journalOperationId", step->operation_id}},
-                    target.empty() ? "Default SM-DP+ address cleared." : "Default SM-DP+ address set to " + target + ".",
-                    Status::Ok());
+  ChangeCommand command;
+  command.plan = [&](GuardedSession&) -> Result<ChangePlan> { return PlanDefaultSmdpAddress(target); };
+  command.receipt = [&](Output& print, GuardedSession&, const ChangePlan&, const ChangeReceipt& receipt) {
+    if (!receipt.failure.ok()) return print.Error(receipt.failure);
+    return print.Finish({{"operation", "setDefaultDpAddress"},
+                         {"defaultDpAddress", target},
+                         {"result", "ok"},
+                         {"journalOperationId", receipt.steps.front().operation_id}},
+                        target.empty() ? "Default SM-DP+ address cleared."
+                                       : "Default SM-DP+ address set to " + target + ".",
+                        Status::Ok());
+  };
+  return RunChangeCommand(context, out, flags, command);
 }
 
 void AddDefaultSmdpCommand(CLI::App& chip, CliContext& context) {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "src/cli/guarded_command.h"
+#include "src/cli/change_command.h"
 #include "src/cli/lazy_subcommand.h"
 #include "src/safety/notification_keeper.h"
 
@@ -24,7 +24,7 @@ bool OnCardAfterAcceptance(const JournalEntry& e) { return e.accepted_at_ms && !
 int RunRetry(const CliContext& context, Output& out) {
   auto journal = context.OpenJournal();
   if (!journal.ok()) return out.Error(journal.status());
-  auto client = CreateDeliveryClient(context);
+  auto client = CreateDeliveryClient(context.delivery);
   if (!client.ok()) return out.Error(client.status());
   auto pending = (*journal)->List(true);
   if (!pending.ok()) return out.Error(JournalFailure(pending.status()));

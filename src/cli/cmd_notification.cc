@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "asn1/json.h"
+#include "common/base64.h"
 #include "src/cli/cli_context.h"
 #include "src/cli/format.h"
-#include "src/cli/guarded_command.h"
+#include "src/cli/change_command.h"
 #include "src/cli/lazy_subcommand.h"
+#include "src/safety/change_plans.h"
 #include "src/safety/confirmation.h"
 #include "src/ops/notifications.h"
 #include "src/validate/input.h"
@@ -167,60 +169,50 @@ ConfirmationRequest RemoveConfirmation(const std::vector<JournalEntry>& unaccept
   return {summary, "remove", "Type 'remove' to remove them from the card: "};
 }
 
-int RunRemove(const CliContext& context, Output& out, const SeqOptions& options) {
-  auto numbers = ParseSeqs(options.seqs);
-  if (!numbers.ok()) return out.Error(numbers.status());
-  auto opened = GuardedCommand::Open(context, options.flags);
-  if (!opened.ok()) return out.Error(opened.status());
-  GuardedCommand& guarded = **opened;
-  if (options.flags.dry_run) {
-    std::vector<PlannedStep> steps;
-    for (int64_t seq : *numbers) {
-      steps.push_back({"remove notification " + std::to_string(seq) + " (NotificationSent)",
-                       es10::NotificationSentRequest{seq}});
-    }
-    auto rendered = RenderDryRun(guarded.session(), steps, "journal each notification before it is removed");
-    if (!rendered.ok()) return out.Error(rendered.status());
-    rendered->first["operation"] = "remove";
-    return out.Finish(rendered->first, rendered->second, Status::Ok());
-  }
-  // Journal every one first, so the signed bytes outlive the card's copy.
-  auto entries = guarded.keeper().CaptureSeqs(guarded.eid(), *numbers);
-  if (!entries.ok()) return out.Error(entries.status());
-  std::vector<JournalEntry> unaccepted;
-  for (const auto& e : *entries) {
-    if (!e.accepted_at_ms) unaccepted.push_back(e);
-  }
-  if (!unaccepted.empty()) {
-    TerminalConfirmer confirmer = TerminalConfirmer::ForProcess(options.flags.yes);
-    if (Status s = confirmer.Confirm(RemoveConfirmation(unaccepted, guarded.journal()->path())); !s.ok()) {
-      return out.Error(s);
-    }
-  }
+// The receipt of a removal: the seqNumbers removed, and on a failure those already gone.
+int RemoveReceipt(Output& out, const ChangeReceipt& receipt) {
   nlohmann::json removed = nlohmann::json::array();
   std::string text;
   std::string done;
-  for (const auto& e : *entries) {
+  for (size_t i = 0; i < receipt.steps.size(); ++i) {
+    if (!receipt.steps[i].status.ok()) break;
+    const JournalEntry& e = receipt.journaled_first[i];
     const int64_t seq = e.record.seq_number;
-    auto step = RunJournaled(
-        guarded.context(), "notification-remove", e.record.iccid,
-        [&] { return RemoveNotification(guarded.session(), seq); }, false);
-    Status status = step.ok() ? step->status : step.status();
-    if (status.ok()) {
-      status = JournalFailure(guarded.journal()->MarkRemovedFromCard(e.id, WallClockMs()));
-    }
-    if (!status.ok()) {
-      // The ones before are gone for good: say so, whatever the output mode.
-      if (!done.empty()) status = Status(status.code(), status.message() + " (already removed: " + done + ")");
-      return out.Finish({{"operation", "remove"}, {"removed", removed}, {"result", "failed"}}, text, status);
-    }
     removed.push_back(seq);
     done += (done.empty() ? "" : ", ") + std::to_string(seq);
     text += "Notification " + std::to_string(seq) + " removed" +
             (e.accepted_at_ms ? "" : " (not accepted by its SM-DP+; journal entry " + std::to_string(e.id) + " keeps it)") +
             ".\n";
   }
-  return out.Finish({{"operation", "remove"}, {"removed", removed}, {"result", "ok"}}, text, Status::Ok());
+  Status status = receipt.failure;
+  // The ones before are gone for good: say so, whatever the output mode.
+  if (!status.ok() && !done.empty()) status = Status(status.code(), status.message() + " (already removed: " + done + ")");
+  return out.Finish({{"operation", "remove"}, {"removed", removed}, {"result", status.ok() ? "ok" : "failed"}}, text,
+                    status);
+}
+
+int RunRemove(const CliContext& context, Output& out, const SeqOptions& options) {
+  auto numbers = ParseSeqs(options.seqs);
+  if (!numbers.ok()) return out.Error(numbers.status());
+  ChangeCommand command;
+  command.plan = [&](GuardedSession& guarded) -> Result<ChangePlan> {
+    ChangePlan plan = PlanNotificationRemoval(*numbers);
+    if (guarded.dry_run()) return plan;
+    plan.confirmation = [path = guarded.journal().path()](const std::vector<JournalEntry>& journaled) {
+      std::vector<JournalEntry> unaccepted;
+      for (const auto& e : journaled) {
+        if (!e.accepted_at_ms) unaccepted.push_back(e);
+      }
+      if (unaccepted.empty()) return std::optional<ConfirmationRequest>();
+      return std::optional<ConfirmationRequest>(RemoveConfirmation(unaccepted, path));
+    };
+    return plan;
+  };
+  command.afterwards = [](const ChangePlan&) { return std::string("journal each notification before it is removed"); };
+  command.receipt = [](Output& print, GuardedSession&, const ChangePlan&, const ChangeReceipt& receipt) {
+    return RemoveReceipt(print, receipt);
+  };
+  return RunChangeCommand(context, out, options.flags, command);
 }
 
 void AddRemoveCommand(CLI::App& group, CliContext& context) {
@@ -241,37 +233,21 @@ int RunProcess(const CliContext& context, Output& out, const SeqOptions& options
   }
   auto numbers = ParseSeqs(options.seqs);
   if (!numbers.ok()) return out.Error(numbers.status());
-  auto opened = GuardedCommand::Open(context, options.flags);
-  if (!opened.ok()) return out.Error(opened.status());
-  GuardedCommand& guarded = **opened;
-  if (options.flags.dry_run) {
-    auto listing = ListNotifications(guarded.session(), false);
-    if (!listing.ok()) return out.Error(listing.status());
-    std::vector<PlannedStep> steps;
-    for (const auto& n : *listing) {
-      const int64_t seq = n.metadata.seqNumber;
-      if (!options.all && std::find(numbers->begin(), numbers->end(), seq) == numbers->end()) continue;
-      steps.push_back({"after " + n.metadata.notificationAddress + " accepts notification " + std::to_string(seq) +
-                           ": remove it (NotificationSent)",
-                       es10::NotificationSentRequest{seq}});
-    }
-    auto rendered = RenderDryRun(guarded.session(), steps, "");
-    if (!rendered.ok()) return out.Error(rendered.status());
-    rendered->first["operation"] = "process";
-    return out.Finish(rendered->first,
-                      "Each notification is journaled, then delivered to its SM-DP+.\n" + rendered->second,
-                      Status::Ok());
-  }
-  auto entries = guarded.keeper().CaptureSeqs(guarded.eid(), *numbers);
-  if (!entries.ok()) return out.Error(entries.status());
-  auto kept = guarded.Settle(*entries);
-  if (!kept.ok()) return out.Error(kept.status());
-  std::string text = kept->empty() ? "No pending notifications on the card.\n"
-                                   : NotificationsReceiptText(*kept, guarded.journal()->path());
-  return out.Finish({{"operation", "process"},
-                     {"journal", guarded.journal()->path()},
-                     {"notifications", NotificationsReceiptJson(*kept)}},
-                    text, PendingStatus(*kept, true));
+  ChangeCommand command;
+  command.plan = [&](GuardedSession& guarded) { return PlanNotificationProcessing(guarded.card(), *numbers); };
+  command.dry_run_preface = [](const GuardedSession&, const ChangePlan&) {
+    return std::string("Each notification is journaled, then delivered to its SM-DP+.\n");
+  };
+  command.receipt = [](Output& print, GuardedSession& guarded, const ChangePlan&, const ChangeReceipt& receipt) {
+    const auto& kept = receipt.notifications;
+    std::string text = kept.empty() ? "No pending notifications on the card.\n"
+                                    : NotificationsReceiptText(kept, guarded.journal().path());
+    return print.Finish({{"operation", "process"},
+                         {"journal", guarded.journal().path()},
+                         {"notifications", NotificationsReceiptJson(kept)}},
+                        text, PendingStatus(kept, true));
+  };
+  return RunChangeCommand(context, out, options.flags, command);
 }
 
 void AddProcessCommand(CLI::App& group, CliContext& context) {

@@ -6,9 +6,10 @@
 
 #include "asn1/json.h"
 #include "src/cli/cli_context.h"
-#include "src/cli/guarded_command.h"
+#include "src/cli/change_command.h"
 #include "src/cli/lazy_subcommand.h"
 #include "src/ops/profile_ops.h"
+#include "src/safety/change_plans.h"
 #include "src/safety/confirmation.h"
 #include "src/validate/input.h"
 
@@ -45,25 +46,8 @@ std::string StateText(const std::optional<es10::ProfileState>& state) {
 
 std::string IdOf(const es10::ProfileInfo& info) { return ProfileIdText(ProfileIdOf(info)); }
 
-// "8999... (Contoso Travel 5GB, Contoso)".
-std::string Describe(const es10::ProfileInfo& info) {
-  std::string names;
-  if (info.profileName) names = *info.profileName;
-  if (info.serviceProviderName) names += (names.empty() ? "" : ", ") + *info.serviceProviderName;
-  return names.empty() ? IdOf(info) : IdOf(info) + " (" + names + ")";
-}
-
-Es10Client::ChangeRequest RequestFor(StateChange change, const es10::ProfileInfo& info, bool refresh) {
-  switch (change) {
-    case StateChange::kEnable: return es10::EnableProfileRequest{ProfileIdOf(info), refresh};
-    case StateChange::kDisable: return es10::DisableProfileRequest{ProfileIdOf(info), refresh};
-    case StateChange::kDelete: break;
-  }
-  return es10::DeleteProfileRequest{ProfileIdOf(info)};
-}
-
-ConfirmationRequest DeleteConfirmation(const ProfileChangePlan& plan, const std::string& eid) {
-  const es10::ProfileInfo& p = plan.target;
+ConfirmationRequest DeleteConfirmation(const ChangePlan& plan, const std::string& eid) {
+  const es10::ProfileInfo& p = plan.profiles.front();
   std::string summary = "About to DELETE a profile from the eUICC " + eid + ":\n";
   summary += "  ICCID:     " + p.iccid.value_or("-") + "\n";
   summary += "  Name:      " + p.profileName.value_or("-") + "\n";
@@ -71,7 +55,7 @@ ConfirmationRequest DeleteConfirmation(const ProfileChangePlan& plan, const std:
   summary += "  State:     " + StateText(p.profileState) + "\n";
   if (plan.steps.size() > 1) summary += "It is enabled: it will be disabled first (the line stops now), then deleted.\n";
   summary += "This is PERMANENT: a deleted profile cannot be restored; the carrier must issue a new one.\n";
-  const auto& address = plan.notify_addresses.back();
+  const auto& address = plan.steps.back().notify_address;
   summary += address ? "The carrier will be notified at " + *address + ".\n"
                      : "The profile names no address to notify of its deletion.\n";
   summary += "To only pause the line, use the reversible 'esimctl profile disable " + IdOf(p) + "' instead.\n";
@@ -80,9 +64,10 @@ ConfirmationRequest DeleteConfirmation(const ProfileChangePlan& plan, const std:
 }
 
 // What happens after the commands, for the dry-run plan.
-std::string Afterwards(const ProfileChangePlan& plan, const ChangeFlags& flags) {
+std::string Afterwards(const ChangePlan& plan, const ChangeFlags& flags) {
   std::string addresses;
-  for (const auto& a : plan.notify_addresses) {
+  for (const auto& step : plan.steps) {
+    const auto& a = step.notify_address;
     if (a && addresses.find(*a) == std::string::npos) addresses += (addresses.empty() ? "" : ", ") + *a;
   }
   std::string text = "read the new notifications and journal them";
@@ -91,77 +76,69 @@ std::string Afterwards(const ProfileChangePlan& plan, const ChangeFlags& flags) 
                                  : "; deliver them to " + addresses + "; remove each accepted one from the card");
 }
 
-int RunChange(const CliContext& context, Output& out, const ChangeOptions& options, StateChange change) {
-  auto id = ParseProfileId(options.id);
-  if (!id.ok()) return out.Error(InputRejected(id.status()));
-  auto opened = GuardedCommand::Open(context, options.flags);
-  if (!opened.ok()) return out.Error(opened.status());
-  GuardedCommand& guarded = **opened;
-  auto plan = PlanProfileChange(guarded.session(), change, *id, options.disable_first);
-  if (!plan.ok()) return out.Error(plan.status());
-
-  if (options.flags.dry_run) {
-    std::vector<PlannedStep> steps;
-    for (StateChange step : plan->steps) {
-      steps.push_back({std::string(StateChangeName(step)) + " profile " + Describe(plan->target) +
-                           ", now " + StateText(plan->target.profileState),
-                       RequestFor(step, plan->target, change == StateChange::kDelete ? false : options.refresh)});
-    }
-    auto rendered = RenderDryRun(guarded.session(), steps, Afterwards(*plan, options.flags));
-    if (!rendered.ok()) return out.Error(rendered.status());
-    rendered->first["operation"] = StateChangeName(change);
-    return out.Finish(rendered->first, rendered->second, Status::Ok());
-  }
-  if (change == StateChange::kDelete) {
-    TerminalConfirmer confirmer = TerminalConfirmer::ForProcess(options.flags.yes);
-    if (Status s = confirmer.Confirm(DeleteConfirmation(*plan, guarded.eid())); !s.ok()) return out.Error(s);
-  }
-
-  if (auto before = HighestSeqBefore(guarded.context()); !before.ok()) return out.Error(before.status());
-  auto outcome = ExecuteProfileChange(guarded.context(), *plan, options.refresh);
-  if (!outcome.ok()) return out.Error(outcome.status());
-  std::vector<JournalEntry> captured;
-  for (const auto& step : outcome->steps) captured.insert(captured.end(), step.captured.begin(), step.captured.end());
-  auto kept = guarded.Settle(captured);
-  if (!kept.ok()) return out.Error(kept.status());
-
-  // The receipt.
-  const bool done = outcome->failure.ok();
+// The receipt of a profile change: each step, the card read back, the notifications.
+int ChangeReceiptOut(Output& out, GuardedSession& guarded, const ChangePlan& plan, const ChangeReceipt& receipt,
+                     StateChange change, const es10::ProfileId& id) {
+  if (receipt.journal_failed) return out.Error(receipt.failure);
+  const es10::ProfileInfo& target = plan.profiles.front();
+  const bool done = receipt.failure.ok();
   nlohmann::json steps = nlohmann::json::array();
-  for (const auto& step : outcome->steps) {
+  for (const auto& step : receipt.steps) {
     steps.push_back({{"operation", step.operation},
                      {"journalOperationId", step.operation_id},
                      {"result", step.status.ok() ? "ok" : step.status.message()}});
   }
   nlohmann::json document = {{"operation", StateChangeName(change)},
-                             {"profile", es10::ToJson(*id)},
+                             {"profile", es10::ToJson(id)},
                              {"result", done ? "ok" : "failed"},
                              {"steps", steps},
-                             {"journal", guarded.journal()->path()},
-                             {"notifications", NotificationsReceiptJson(*kept)}};
+                             {"journal", guarded.journal().path()},
+                             {"notifications", NotificationsReceiptJson(receipt.notifications)}};
   std::string text;
   if (done) {
-    text = "Profile " + Describe(plan->target) + " " + PastTense(change) + ".";
-    if (plan->steps.size() > 1) text = "Profile " + Describe(plan->target) + " disabled, then deleted.";
-    if (outcome->last_report && outcome->last_report->verified_by_listing) {
+    text = "Profile " + ProfileLabel(target) + " " + PastTense(change) + ".";
+    if (plan.steps.size() > 1) text = "Profile " + ProfileLabel(target) + " disabled, then deleted.";
+    if (receipt.last_applied && receipt.last_applied->verified_by_listing) {
       document["verifiedByListing"] = true;
       text += " (The card did not confirm it; a fresh profile list shows it " + std::string(PastTense(change)) + ".)";
     }
     text += "\n";
   }
-  if (outcome->verification.ok() && outcome->read_back) {
-    document["readBack"] = {{"present", true}, {"state", StateText(outcome->read_back->profileState)}};
-    text += "Read back from the card: the profile is " + StateText(outcome->read_back->profileState) + ".\n";
-  } else if (outcome->verification.ok()) {
+  if (receipt.read_back.ok() && receipt.profile_after && *receipt.profile_after) {
+    const std::string state = StateText((*receipt.profile_after)->profileState);
+    document["readBack"] = {{"present", true}, {"state", state}};
+    text += "Read back from the card: the profile is " + state + ".\n";
+  } else if (receipt.read_back.ok() && receipt.profile_after) {
     document["readBack"] = {{"present", false}};
     text += "Read back from the card: the profile is no longer listed.\n";
   }
-  text += NotificationsReceiptText(*kept, guarded.journal()->path());
-  if (kept->empty() && done) text += "The card made no notification for this change.\n";
-  Status status = !outcome->failure.ok()       ? outcome->failure
-                  : !outcome->verification.ok() ? outcome->verification
-                                                : PendingStatus(*kept, guarded.notify());
+  text += NotificationsReceiptText(receipt.notifications, guarded.journal().path());
+  if (receipt.notifications.empty() && done) text += "The card made no notification for this change.\n";
+  Status status = !receipt.failure.ok()   ? receipt.failure
+                  : !receipt.read_back.ok() ? receipt.read_back
+                                            : PendingStatus(receipt.notifications, guarded.delivers());
   return out.Finish(document, text, status);
+}
+
+int RunChange(const CliContext& context, Output& out, const ChangeOptions& options, StateChange change) {
+  auto id = ParseProfileId(options.id);
+  if (!id.ok()) return out.Error(InputRejected(id.status()));
+  ChangeCommand command;
+  command.plan = [&](GuardedSession& guarded) -> Result<ChangePlan> {
+    ESIM_ASSIGN_OR_RETURN(ChangePlan plan, PlanProfileChange(guarded.card(), change, *id, options.disable_first,
+                                                             options.refresh));
+    if (change == StateChange::kDelete) {
+      plan.confirmation = [question = DeleteConfirmation(plan, guarded.eid())](const std::vector<JournalEntry>&) {
+        return std::optional<ConfirmationRequest>(question);
+      };
+    }
+    return plan;
+  };
+  command.afterwards = [&](const ChangePlan& plan) { return Afterwards(plan, options.flags); };
+  command.receipt = [&](Output& print, GuardedSession& guarded, const ChangePlan& plan, const ChangeReceipt& receipt) {
+    return ChangeReceiptOut(print, guarded, plan, receipt, change, *id);
+  };
+  return RunChangeCommand(context, out, options.flags, command);
 }
 
 void AddChangeCommand(CLI::App& profile, CliContext& context, StateChange change, const std::string& help) {
@@ -185,31 +162,20 @@ int RunNickname(const CliContext& context, Output& out, const NicknameOptions& o
   if (!iccid.ok()) return out.Error(InputRejected(iccid.status()));
   auto nickname = ParseNickname(options.nickname.value_or(""));
   if (!nickname.ok()) return out.Error(InputRejected(nickname.status()));
-  auto opened = GuardedCommand::Open(context, options.flags);
-  if (!opened.ok()) return out.Error(opened.status());
-  GuardedCommand& guarded = **opened;
-  if (options.flags.dry_run) {
-    auto rendered = RenderDryRun(guarded.session(),
-                                 {{"set the nickname of profile " + *iccid + " to \"" + *nickname + "\"",
-                                   es10::SetNicknameRequest{*iccid, *nickname}}},
-                                 "");
-    if (!rendered.ok()) return out.Error(rendered.status());
-    rendered->first["operation"] = "nickname";
-    return out.Finish(rendered->first, rendered->second, Status::Ok());
-  }
-  auto step = RunJournaled(
-      guarded.context(), "nickname", *iccid,
-      [&] { return SetProfileNickname(guarded.session(), *iccid, *nickname); }, false);
-  if (!step.ok()) return out.Error(step.status());
-  if (!step->status.ok()) return out.Error(step->status);
-  nlohmann::json document = {{"operation", "nickname"},
-                             {"iccid", *iccid},
-                             {"profileNickname", nickname->empty() ? nlohmann::json(nullptr) : nlohmann::json(*nickname)},
-                             {"result", "ok"},
-                             {"journalOperationId", step->operation_id}};
-  std::string text = nickname->empty() ? "Nickname of profile " + *iccid + " cleared."
-                                       : "Profile " + *iccid + " is now called \"" + *nickname + "\".";
-  return out.Finish(document, text, Status::Ok());
+  ChangeCommand command;
+  command.plan = [&](GuardedSession&) -> Result<ChangePlan> { return PlanNickname(*iccid, *nickname); };
+  command.receipt = [&](Output& print, GuardedSession&, const ChangePlan&, const ChangeReceipt& receipt) {
+    if (!receipt.failure.ok()) return print.Error(receipt.failure);
+    nlohmann::json document = {{"operation", "nickname"},
+                               {"iccid", *iccid},
+                               {"profileNickname", nickname->empty() ? nlohmann::json(nullptr) : nlohmann::json(*nickname)},
+                               {"result", "ok"},
+                               {"journalOperationId", receipt.steps.front().operation_id}};
+    std::string text = nickname->empty() ? "Nickname of profile " + *iccid + " cleared."
+                                         : "Profile " + *iccid + " is now called \"" + *nickname + "\".";
+    return print.Finish(document, text, Status::Ok());
+  };
+  return RunChangeCommand(context, out, options.flags, command);
 }
 
 void AddNicknameCommand(CLI::App& profile, CliContext& context) {

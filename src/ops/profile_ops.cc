@@ -84,6 +84,23 @@ std::string ProfileIdText(const es10::ProfileId& profile) {
   return ToHex(std::get<es10::IsdpAid>(profile).aid);
 }
 
+std::string ProfileLabel(const es10::ProfileInfo& info) {
+  const std::string id = ProfileIdText(ProfileIdOf(info));
+  std::string names;
+  if (info.profileName) names = *info.profileName;
+  if (info.serviceProviderName) names += (names.empty() ? "" : ", ") + *info.serviceProviderName;
+  return names.empty() ? id : id + " (" + names + ")";
+}
+
+const char* StateChangeName(StateChange change) {
+  switch (change) {
+    case StateChange::kEnable: return "enable";
+    case StateChange::kDisable: return "disable";
+    case StateChange::kDelete: return "delete";
+  }
+  return "";
+}
+
 std::string DescribeProfile(CardSession& session, const es10::ProfileId& profile) {
   std::string id = ProfileIdText(profile);
   auto found = FindProfile(session, profile);

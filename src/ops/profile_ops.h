@@ -39,5 +39,9 @@ std::string DescribeProfile(CardSession& session, const es10::ProfileId& profile
 es10::ProfileId ProfileIdOf(const es10::ProfileInfo& info);
 // The id as the user would type it again (ICCID digits or AID hex).
 std::string ProfileIdText(const es10::ProfileId& profile);
+// A listed profile for plans and receipts: "8999... (Contoso Travel 5GB, Contoso)", or the bare id.
+std::string ProfileLabel(const es10::ProfileInfo& info);
+// "enable", "disable", "delete".
+const char* StateChangeName(StateChange change);
 
 }  // namespace esim

@@ -72,12 +72,24 @@ Result<std::vector<JournalEntry>> NotificationKeeper::CaptureSeqs(const std::str
                                                                   const std::vector<int64_t>& seqs) {
   if (session_ == nullptr) return Status(ErrorCode::kInternal, "CaptureSeqs without a card");
   ESIM_ASSIGN_OR_RETURN(auto listing, ListNotifications(*session_, false));
-  std::set<int64_t> on_card;
-  for (const auto& n : listing) on_card.insert(n.metadata.seqNumber);
+  std::vector<int64_t> listed;
+  for (const auto& n : listing) listed.push_back(n.metadata.seqNumber);
   std::vector<int64_t> wanted = seqs;
-  if (wanted.empty()) wanted.assign(on_card.begin(), on_card.end());
+  if (wanted.empty()) {
+    wanted = listed;
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  }
+  return CaptureListed(eid, wanted, listed);
+}
+
+Result<std::vector<JournalEntry>> NotificationKeeper::CaptureListed(const std::string& eid,
+                                                                    const std::vector<int64_t>& seqs,
+                                                                    const std::vector<int64_t>& listed) {
+  if (session_ == nullptr) return Status(ErrorCode::kInternal, "CaptureListed without a card");
+  const std::set<int64_t> on_card(listed.begin(), listed.end());
   std::vector<JournalEntry> entries;
-  for (int64_t seq : wanted) {
+  for (int64_t seq : seqs) {
     if (on_card.count(seq) == 0) {
       // Gone from the card: fine if the journal has it (then it is settled from there).
       auto journaled = journal_.Find(eid, seq);

@@ -20,6 +20,7 @@
 #include "src/ops/notifications.h"
 #include "src/ops/profile_list.h"
 #include "src/ops/profile_ops.h"
+#include "src/safety/change_plans.h"
 #include "src/safety/guarded_operation.h"
 #include "src/safety/handle_notification_client.h"
 #include "src/safety/notification_journal.h"
@@ -563,6 +564,24 @@ TEST_F(safetyRunJournaled, FailingCommandWithoutCardTrafficIsJournaledAsFailed) 
 
 // ---- PlanProfileChange -----------------------------------------------------------------------
 
+// The profile changes a plan's steps send, in order.
+std::vector<StateChange> Changes(const ChangePlan& plan) {
+  std::vector<StateChange> changes;
+  for (const auto& step : plan.steps) {
+    if (std::holds_alternative<es10::EnableProfileRequest>(step.request)) changes.push_back(StateChange::kEnable);
+    if (std::holds_alternative<es10::DisableProfileRequest>(step.request)) changes.push_back(StateChange::kDisable);
+    if (std::holds_alternative<es10::DeleteProfileRequest>(step.request)) changes.push_back(StateChange::kDelete);
+  }
+  return changes;
+}
+
+// Each step's notification address.
+std::vector<std::optional<std::string>> Addresses(const ChangePlan& plan) {
+  std::vector<std::optional<std::string>> addresses;
+  for (const auto& step : plan.steps) addresses.push_back(step.notify_address);
+  return addresses;
+}
+
 TEST_F(safetyPlanProfileChange, PlanOfAnUnknownProfileIsProfileNotFound) {
   auto plan = PlanProfileChange(*session_, StateChange::kDelete, kUnknown, false);
   ASSERT_FALSE(plan.ok());
@@ -583,12 +602,12 @@ TEST_F(safetyPlanProfileChange, PlanToDeleteTheEnabledProfileIsRefusedAndChanges
 TEST_F(safetyPlanProfileChange, PlanWithDisableFirstDisablesThenDeletes) {
   auto plan = PlanProfileChange(*session_, StateChange::kDelete, kEnabled, /*disable_first=*/true);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_EQ(plan->steps, (std::vector<StateChange>{StateChange::kDisable, StateChange::kDelete}));
-  EXPECT_EQ(plan->target.iccid, kEnabled);
-  EXPECT_EQ(plan->target.profileName, "Northwind Unlimited");
-  ASSERT_EQ(plan->notify_addresses.size(), 2u);
-  EXPECT_EQ(plan->notify_addresses[0], "smdp.northwind.example");
-  EXPECT_EQ(plan->notify_addresses[1], "smdp.northwind.example");
+  EXPECT_EQ(Changes(*plan), (std::vector<StateChange>{StateChange::kDisable, StateChange::kDelete}));
+  EXPECT_EQ(plan->profiles.front().iccid, kEnabled);
+  EXPECT_EQ(plan->profiles.front().profileName, "Northwind Unlimited");
+  ASSERT_EQ(Addresses(*plan).size(), 2u);
+  EXPECT_EQ(Addresses(*plan)[0], "smdp.northwind.example");
+  EXPECT_EQ(Addresses(*plan)[1], "smdp.northwind.example");
   EXPECT_EQ(StateOf(kEnabled), es10::ProfileState::kEnabled);  // planning sends nothing
 }
 
@@ -596,23 +615,23 @@ TEST_F(safetyPlanProfileChange, PlanTakesEachStepsAddressFromTheProfilesConfigur
   // Contoso: install/delete -> rsp.contoso.example, enable/disable -> notify.contoso.example.
   auto remove = PlanProfileChange(*session_, StateChange::kDelete, kDisabled, false);
   ASSERT_TRUE(remove.ok()) << remove.status().message();
-  EXPECT_EQ(remove->steps, std::vector<StateChange>{StateChange::kDelete});
-  EXPECT_EQ(remove->notify_addresses, (std::vector<std::optional<std::string>>{"rsp.contoso.example"}));
+  EXPECT_EQ(Changes(*remove), std::vector<StateChange>{StateChange::kDelete});
+  EXPECT_EQ(Addresses(*remove), (std::vector<std::optional<std::string>>{"rsp.contoso.example"}));
   // disable_first changes nothing for a disabled profile.
   auto remove2 = PlanProfileChange(*session_, StateChange::kDelete, kDisabled, true);
   ASSERT_TRUE(remove2.ok());
-  EXPECT_EQ(remove2->steps, std::vector<StateChange>{StateChange::kDelete});
+  EXPECT_EQ(Changes(*remove2), std::vector<StateChange>{StateChange::kDelete});
   auto enable = PlanProfileChange(*session_, StateChange::kEnable, kDisabled, false);
   ASSERT_TRUE(enable.ok()) << enable.status().message();
-  EXPECT_EQ(enable->steps, std::vector<StateChange>{StateChange::kEnable});
-  EXPECT_EQ(enable->notify_addresses, (std::vector<std::optional<std::string>>{"notify.contoso.example"}));
+  EXPECT_EQ(Changes(*enable), std::vector<StateChange>{StateChange::kEnable});
+  EXPECT_EQ(Addresses(*enable), (std::vector<std::optional<std::string>>{"notify.contoso.example"}));
   // Fabrikam asks to be told of deletion only.
   auto disable = PlanProfileChange(*session_, StateChange::kDisable, kTest, false);
   ASSERT_TRUE(disable.ok()) << disable.status().message();
-  EXPECT_EQ(disable->notify_addresses, (std::vector<std::optional<std::string>>{std::nullopt}));
+  EXPECT_EQ(Addresses(*disable), (std::vector<std::optional<std::string>>{std::nullopt}));
   auto remove3 = PlanProfileChange(*session_, StateChange::kDelete, kTest, false);
   ASSERT_TRUE(remove3.ok());
-  EXPECT_EQ(remove3->notify_addresses, (std::vector<std::optional<std::string>>{"smdp.fabrikam.example"}));
+  EXPECT_EQ(Addresses(*remove3), (std::vector<std::optional<std::string>>{"smdp.fabrikam.example"}));
 }
 
 }  // namespace

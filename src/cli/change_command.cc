@@ -1,4 +1,4 @@
-#include "src/cli/guarded_command.h"
+#include "src/cli/change_command.h"
 
 #include <unistd.h>
 
@@ -7,12 +7,33 @@
 
 #include "common/utf8.h"
 #include "src/cli/journal_view.h"
-
-#ifndef ESIMCTL_VERSION
-#define ESIMCTL_VERSION "0.0.0"
-#endif
+#include "src/safety/confirmation.h"
 
 namespace esim {
+
+namespace {
+
+// {"dryRun":true, "operation", "steps":[{"operation","apdus":[hex...]}], "afterwards"?} and its text.
+int RenderDryRun(Output& out, const std::string& operation, const std::vector<PlannedApdus>& planned,
+                 const std::string& preface, const std::string& afterwards) {
+  nlohmann::json json_steps = nlohmann::json::array();
+  std::string text = preface + "Dry run: nothing that changes the card is sent.\nPlan:\n";
+  for (size_t i = 0; i < planned.size(); ++i) {
+    nlohmann::json hex = nlohmann::json::array();
+    text += "  " + std::to_string(i + 1) + ". " + planned[i].description + "\n";
+    for (const auto& apdu : planned[i].apdus) {
+      hex.push_back(ToHex(apdu));
+      text += "     STORE DATA " + ToHex(apdu) + "\n";
+    }
+    json_steps.push_back({{"operation", planned[i].description}, {"apdus", hex}});
+  }
+  if (!afterwards.empty()) text += "Then: " + afterwards + "\n";
+  nlohmann::json json = {{"dryRun", true}, {"operation", operation}, {"steps", json_steps}};
+  if (!afterwards.empty()) json["afterwards"] = afterwards;
+  return out.Finish(json, text, Status::Ok());
+}
+
+}  // namespace
 
 void AddChangeFlags(CLI::App& command, ChangeFlags& flags, bool destructive, bool notifies) {
   command.add_flag("--dry-run", flags.dry_run,
@@ -26,12 +47,6 @@ void AddChangeFlags(CLI::App& command, ChangeFlags& flags, bool destructive, boo
   }
 }
 
-Result<std::unique_ptr<HandleNotificationClient>> CreateDeliveryClient(const CliContext& cli) {
-  DeliveryOptions options = cli.delivery;
-  options.user_agent = std::string("esimctl/") + ESIMCTL_VERSION;
-  return HandleNotificationClient::Create(std::move(options));
-}
-
 KeeperProgress TerminalProgress() {
   if (isatty(STDERR_FILENO) != 1) return {};
   return [](size_t index, size_t count, const JournalEntry& entry) {
@@ -41,40 +56,37 @@ KeeperProgress TerminalProgress() {
   };
 }
 
-Result<std::unique_ptr<GuardedCommand>> GuardedCommand::Open(const CliContext& cli, const ChangeFlags& flags) {
+int RunChangeCommand(const CliContext& cli, Output& out, const ChangeFlags& flags, const ChangeCommand& command) {
   if (AllReaders(cli)) {
-    return Status(ErrorCode::kUsage,
-                  "--reader all is for read-only commands; name one reader to change a card "
-                  "(esimctl readers lists them); nothing was sent");
+    return out.Error(Status(ErrorCode::kUsage,
+                            "--reader all is for read-only commands; name one reader to change a card "
+                            "(esimctl readers lists them); nothing was sent"));
   }
-  std::unique_ptr<GuardedCommand> command(new GuardedCommand());
-  if (!flags.dry_run) {
-    // Before the card is touched: a journal that cannot take a commit stops everything here.
-    auto journal = cli.OpenJournal();
-    if (!journal.ok()) {
-      return Status(journal.status().code(), journal.status().message() + "; nothing was sent to the card");
-    }
-    command->journal_ = std::move(*journal);
-    if (Status s = command->journal_->CheckWritable(); !s.ok()) {
-      return Status(ErrorCode::kJournalUnavailable, s.message() + "; nothing was sent to the card");
-    }
-    if (!flags.no_notify) {
-      ESIM_ASSIGN_OR_RETURN(command->client_, CreateDeliveryClient(cli));
-    }
-  }
-  ESIM_ASSIGN_OR_RETURN(command->session_, cli.OpenSession());
-  ESIM_ASSIGN_OR_RETURN(command->eid_, command->session_->es10().GetEid());
-  if (command->journal_) {
-    command->keeper_ = std::make_unique<NotificationKeeper>(command->session_.get(), *command->journal_,
-                                                            command->client_.get(), WallClockMs);
-    command->context_ = std::make_unique<GuardedContext>(
-        GuardedContext{*command->session_, *command->journal_, *command->keeper_, command->eid_, -1});
-  }
-  return command;
-}
+  GuardedSessionOptions options;
+  auto card = cli.SessionOptionsFor();
+  if (!card.ok()) return out.Error(card.status());
+  options.card = std::move(*card);
+  options.journal_path = cli.journal_path;
+  options.delivery = cli.delivery;
+  options.dry_run = flags.dry_run;
+  options.deliver = !flags.no_notify;
+  auto opened = GuardedSession::Open(options);
+  if (!opened.ok()) return out.Error(opened.status());
+  GuardedSession& guarded = **opened;
+  auto plan = command.plan(guarded);
+  if (!plan.ok()) return out.Error(plan.status());
 
-Result<std::vector<KeptNotification>> GuardedCommand::Settle(const std::vector<JournalEntry>& captured) {
-  return keeper_->Settle(captured, eid_, TerminalProgress());
+  if (flags.dry_run) {
+    auto planned = PlanApdus(guarded.card(), *plan);
+    if (!planned.ok()) return out.Error(planned.status());
+    return RenderDryRun(out, plan->operation, *planned,
+                        command.dry_run_preface ? command.dry_run_preface(guarded, *plan) : "",
+                        command.afterwards ? command.afterwards(*plan) : "");
+  }
+  TerminalConfirmer confirmer = TerminalConfirmer::ForProcess(flags.yes);
+  auto receipt = RunChangePlan(guarded, *plan, confirmer, TerminalProgress());
+  if (!receipt.ok()) return out.Error(receipt.status());
+  return command.receipt(out, guarded, *plan, *receipt);
 }
 
 nlohmann::json NotificationsReceiptJson(const std::vector<KeptNotification>& kept) {
@@ -138,27 +150,6 @@ Status PendingStatus(const std::vector<KeptNotification>& kept, bool delivery_wa
   return Status(ErrorCode::kNotificationPending,
                 std::to_string(pending) + (pending == 1 ? " notification is" : " notifications are") +
                     " not yet accepted by the SM-DP+ and kept for later delivery (esimctl journal retry)");
-}
-
-Result<std::pair<nlohmann::json, std::string>> RenderDryRun(CardSession& session,
-                                                            const std::vector<PlannedStep>& steps,
-                                                            const std::string& afterwards) {
-  nlohmann::json json_steps = nlohmann::json::array();
-  std::string text = "Dry run: nothing that changes the card is sent.\nPlan:\n";
-  for (size_t i = 0; i < steps.size(); ++i) {
-    ESIM_ASSIGN_OR_RETURN(auto apdus, session.es10().PlanCommand(steps[i].request));
-    nlohmann::json hex = nlohmann::json::array();
-    text += "  " + std::to_string(i + 1) + ". " + steps[i].description + "\n";
-    for (const auto& apdu : apdus) {
-      hex.push_back(ToHex(apdu));
-      text += "     STORE DATA " + ToHex(apdu) + "\n";
-    }
-    json_steps.push_back({{"operation", steps[i].description}, {"apdus", hex}});
-  }
-  if (!afterwards.empty()) text += "Then: " + afterwards + "\n";
-  nlohmann::json json = {{"dryRun", true}, {"steps", json_steps}};
-  if (!afterwards.empty()) json["afterwards"] = afterwards;
-  return std::make_pair(json, text);
 }
 
 }  // namespace esim

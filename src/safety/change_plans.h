@@ -1,0 +1,53 @@
+// The plans of esimctl's state-changing commands, one builder per kind of change.
+//
+// Each builder checks what it can against the card before anything is sent (a plan that
+// cannot run is an error with nothing changed) and returns the ChangePlan that --dry-run shows
+// and RunChangePlan runs. A builder sends only reads (noted per function); the confirmation's
+// wording is the caller's (plan.confirmation). Not thread-safe (one CardSession per thread).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "asn1/messages.h"
+#include "common/status.h"
+#include "src/ops/profile_ops.h"
+#include "src/safety/change_plan.h"
+#include "src/session/card_session.h"
+
+namespace esim {
+
+// Enable, disable or delete `profile` (operation "enable", "disable", "delete"). One
+// GetProfilesInfo: kProfileNotFound if absent; deleting an enabled profile is
+// kWrongProfileState unless `disable_first`, which plans a disable step before it. `refresh`
+// sets refreshFlag on enable/disable. Reads the profile back afterwards.
+Result<ChangePlan> PlanProfileChange(CardSession& card, StateChange change, const es10::ProfileId& profile,
+                                     bool disable_first, bool refresh = false);
+
+// Sets (empty: clears) the nickname of profile `iccid` (operation "nickname"). Sends nothing.
+ChangePlan PlanNickname(const es10::Iccid& iccid, const std::string& nickname);
+
+// What an eUICC memory reset removes.
+struct MemoryResetChoice {
+  bool operational_profiles = false;
+  bool test_profiles = false;          // field-loaded test profiles
+  bool default_smdp_address = false;
+};
+// eUICCMemoryReset (operation "reset"); plan.profiles are the profiles it deletes. One
+// GetProfilesInfo. Reads every profile back after a successful reset.
+Result<ChangePlan> PlanMemoryReset(CardSession& card, const MemoryResetChoice& choice);
+
+// Sets (empty: clears) the default SM-DP+ address (operation "setDefaultDpAddress"). Sends nothing.
+ChangePlan PlanDefaultSmdpAddress(const std::string& address);
+
+// NotificationSent for each of `seqs`, in order, each journaled first (operation "remove").
+// Sends nothing: the pipeline lists and journals them before it asks or sends.
+ChangePlan PlanNotificationRemoval(const std::vector<int64_t>& seqs);
+
+// Journal, deliver, and remove once accepted, the notifications `seqs` (empty: every one on
+// the card, in seqNumber order) (operation "process"). One ListNotification, which the
+// pipeline reuses.
+Result<ChangePlan> PlanNotificationProcessing(CardSession& card, const std::vector<int64_t>& seqs);
+
+}  // namespace esim
