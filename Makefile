@@ -26,7 +26,11 @@ test: test-fast
 test-fast: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-demo: build
+# The demo builds only what it runs: the CLI, the virtual eUICC and the two rig helpers that
+# start a private pcscd (tests/pcsc-rig.sh); `make test` builds the rest, unit tests included.
+DEMO_TARGETS := esimctl esimctl-vcard socket_activate pcsc_wait
+demo: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target $(DEMO_TARGETS)
 	./tools/demo.sh $(BUILD)
 
 # Benchmarks in their own Release build; writes docs/performance.md (tests/bench/run-bench.sh).
