@@ -4,21 +4,21 @@
 
 #include <gtest/gtest.h>
 
-#include "readers/virtual_reader.h"
 #include "src/ops/chip_info.h"
 #include "src/ops/profile_list.h"
 #include "tests/unit/apdu/scripted_reader.h"
+#include "vcard/virtual_reader.h"
 
 namespace esim {
 namespace {
 
-const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/readers/virtual/default-state.json";
+const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/vcard/default-state.json";
 const std::string kFiveProfiles = std::string(ESIM_SOURCE_DIR) + "/tests/data/five-profiles.json";
 
 std::unique_ptr<CardSession> OpenVirtual(const std::string& state, vcard::VirtualEuicc::Options card,
                                          SessionOptions options = {}) {
   card.persist = false;
-  auto reader = VirtualReader::Open(state, card);
+  auto reader = vcard::OpenVirtualReader(state, card);
   EXPECT_TRUE(reader.ok()) << reader.status().message();
   auto session = CardSession::OnReader(std::move(*reader), options);
   EXPECT_TRUE(session.ok()) << session.status().message();
@@ -58,7 +58,7 @@ TEST(CardSessionTest, PlainSmartCardIsNotAnEuicc) {
   vcard::VirtualEuicc::Options card;
   card.not_euicc = true;
   card.persist = false;
-  auto reader = VirtualReader::Open(kDefaultState, card);
+  auto reader = vcard::OpenVirtualReader(kDefaultState, card);
   ASSERT_TRUE(reader.ok());
   auto session = CardSession::OnReader(std::move(*reader), {});
   ASSERT_FALSE(session.ok());
@@ -100,7 +100,7 @@ TEST(CardSessionTest, ErrorStatusFromTheIsdrIsReportedWithoutTryingOtherAids) {
 TEST(CardSessionTest, WrongAidGivesNotEuiccNamingTheAid) {
   vcard::VirtualEuicc::Options card;
   card.persist = false;
-  auto reader = VirtualReader::Open(kDefaultState, card);
+  auto reader = vcard::OpenVirtualReader(kDefaultState, card);
   ASSERT_TRUE(reader.ok());
   SessionOptions options;
   options.aid = FromHex("A0000005591010FFFFFFFF8900000199").value();

@@ -6,13 +6,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "readers/virtual_reader.h"
 #include "src/ops/notifications.h"
+#include "vcard/virtual_reader.h"
 
 namespace esim {
 namespace {
 
-const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/readers/virtual/default-state.json";
+const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/vcard/default-state.json";
 
 class NotificationOpsTest : public ::testing::Test {
  protected:
@@ -35,7 +35,7 @@ class NotificationOpsTest : public ::testing::Test {
     vcard::VirtualEuicc::Options card;
     card.persist = false;
     card.pki_dir = (dir_ / "pki").string();
-    auto reader = VirtualReader::Open(path, card);
+    auto reader = vcard::OpenVirtualReader(path, card);
     EXPECT_TRUE(reader.ok()) << reader.status().message();
     if (!reader.ok()) return nullptr;
     auto session = CardSession::OnReader(std::move(*reader), {});

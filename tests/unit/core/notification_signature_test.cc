@@ -14,14 +14,14 @@
 
 #include "common/openssl_ptr.h"
 #include "common/raw_ecdsa.h"
-#include "readers/virtual_reader.h"
 #include "src/ops/notifications.h"
+#include "vcard/virtual_reader.h"
 
 namespace esim {
 namespace {
 
 const std::string kPki = std::string(ESIM_SHARED_DIR) + "/sgp26/";
-const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/readers/virtual/default-state.json";
+const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/vcard/default-state.json";
 
 using StorePtr = X509StorePtr;
 using StoreCtxPtr = X509StoreCtxPtr;
@@ -91,7 +91,7 @@ class NotificationSignatureTest : public ::testing::Test {
     vcard::VirtualEuicc::Options card;
     card.persist = false;
     card.pki_dir = (dir_ / "pki").string();  // unused with credentials; keeps the repo clean
-    auto reader = VirtualReader::Open(state_path_, card);
+    auto reader = vcard::OpenVirtualReader(state_path_, card);
     EXPECT_TRUE(reader.ok()) << reader.status().message();
     if (!reader.ok()) return nullptr;
     auto session = CardSession::OnReader(std::move(*reader), {});

@@ -6,13 +6,13 @@
 
 #include <filesystem>
 
-#include "readers/virtual_reader.h"
 #include "src/ops/profile_list.h"
+#include "vcard/virtual_reader.h"
 
 namespace esim {
 namespace {
 
-const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/readers/virtual/default-state.json";
+const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/vcard/default-state.json";
 const es10::Iccid kEnabled = "8999010010000001018";   // Northwind, enabled
 const es10::Iccid kDisabled = "8999020020000002021";  // Contoso, disabled
 
@@ -20,7 +20,7 @@ class ProfileOpsTest : public ::testing::Test {
  protected:
   std::unique_ptr<CardSession> Open(vcard::VirtualEuicc::Options card = {}) {
     card.persist = false;
-    auto reader = VirtualReader::Open(kDefaultState, card);
+    auto reader = vcard::OpenVirtualReader(kDefaultState, card);
     EXPECT_TRUE(reader.ok()) << reader.status().message();
     auto session = CardSession::OnReader(std::move(*reader), {});
     EXPECT_TRUE(session.ok()) << session.status().message();

@@ -28,9 +28,9 @@
 
 #include "common/bytes.h"
 #include "common/status.h"
-#include "readers/virtual_reader.h"
 #include "src/ops/notifications.h"
 #include "src/session/card_session.h"
+#include "vcard/virtual_reader.h"
 
 extern char** environ;
 
@@ -237,9 +237,9 @@ inline Result<Bytes> SignedNotification() {
   static const Result<Bytes> der = []() -> Result<Bytes> {
     TempDir dir;
     if (dir.path().empty()) return Status(ErrorCode::kIo, "cannot create a temp dir");
-    std::ifstream in(std::string(ESIM_SOURCE_DIR) + "/readers/virtual/default-state.json");
+    std::ifstream in(std::string(ESIM_SOURCE_DIR) + "/vcard/default-state.json");
     nlohmann::json state = nlohmann::json::parse(in, nullptr, false);
-    if (!state.is_object()) return Status(ErrorCode::kIo, "cannot read readers/virtual/default-state.json");
+    if (!state.is_object()) return Status(ErrorCode::kIo, "cannot read vcard/default-state.json");
     state["eid"] = kEid;
     state["credentials"] = {{"euiccKey", kPki + "SK_EUICC_ECDSA_NIST.pem"},
                             {"euiccCertificate", kPki + "CERT_EUICC_ECDSA_NIST.der"},
@@ -249,7 +249,7 @@ inline Result<Bytes> SignedNotification() {
     vcard::VirtualEuicc::Options card;
     card.persist = false;
     card.pki_dir = (dir.path() / "pki").string();
-    ESIM_ASSIGN_OR_RETURN(auto reader, VirtualReader::Open(state_path, card));
+    ESIM_ASSIGN_OR_RETURN(auto reader, vcard::OpenVirtualReader(state_path, card));
     ESIM_ASSIGN_OR_RETURN(auto session, CardSession::OnReader(std::move(reader), {}));
     ESIM_ASSIGN_OR_RETURN(es10::PendingNotification notification, RetrieveNotification(*session, kSeqNumber));
     return notification.der;

@@ -1,8 +1,8 @@
 // The ISD-R's state-changing ES10 functions (SGP.22 rules: facts sheet section 4).
 #include <algorithm>
 
-#include "readers/virtual/es10_encode.h"
-#include "readers/virtual/isdr.h"
+#include "vcard/es10_encode.h"
+#include "vcard/isdr.h"
 
 namespace esim::vcard {
 namespace {

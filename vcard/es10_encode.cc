@@ -1,7 +1,7 @@
-#include "readers/virtual/es10_encode.h"
+#include "vcard/es10_encode.h"
 
-#include "readers/virtual/der.h"
-#include "readers/virtual/state_codings.h"
+#include "vcard/der.h"
+#include "vcard/state_codings.h"
 
 namespace esim::vcard {
 namespace {

@@ -3,8 +3,9 @@
 // It implements the ISD-R the way a real card does (facts sheet sections 1-4): SELECT by AID,
 // MANAGE CHANNEL, STORE DATA chaining, GET RESPONSE / 61xx, and every ES10 message of
 // asn1/messages.h against the profiles, notifications and addresses in the state file.
-// Used directly by VirtualReader (--reader virtual:STATE.json) and by esimctl-vcard, which
-// plugs it into pcscd through vpcd. Not thread-safe: one caller at a time.
+// It is an InProcessCard (readers/in_process_card.h): OpenVirtualReader (vcard/virtual_reader.h)
+// puts it behind an in-process reader for --reader virtual:STATE.json, and esimctl-vcard plugs
+// it into pcscd through vpcd. Not thread-safe: one caller at a time.
 #pragma once
 
 #include <cstdint>
@@ -14,10 +15,11 @@
 
 #include "common/bytes.h"
 #include "common/status.h"
+#include "readers/in_process_card.h"
 
 namespace esim::vcard {
 
-class VirtualEuicc {
+class VirtualEuicc : public InProcessCard {
  public:
   // Behaviour knobs for tests; the defaults model a well-behaved card.
   struct Options {
@@ -51,7 +53,7 @@ class VirtualEuicc {
     // The first successful EnableProfile is executed (state changed, notifications
     // queued, state saved) but its R-APDU is lost: Process() returns an EMPTY answer.
     // A transport must then deliver no R-APDU at all (vpcd: drop the connection, or
-    // VirtualReader: kReaderError), as a card that refreshes right away.
+    // InProcessReader: kReaderError), as a card that refreshes right away.
     bool drop_response_after_enable = false;
     // The next complete ES10 command (last STORE DATA block) is answered 6A88 without
     // being executed.
@@ -77,15 +79,15 @@ class VirtualEuicc {
   // Loads the state file; fails with kIo / kInvalidInput naming the file and the bad field.
   static Result<std::unique_ptr<VirtualEuicc>> Load(const std::string& state_path, Options options);
 
-  virtual ~VirtualEuicc() = default;
+  ~VirtualEuicc() override = default;
   // The card's ATR: T=0 without extended length by default; T=1 with the extended Lc/Le
   // capability under Options::extended_length, reject_extended or reject_extended_for.
-  virtual Bytes Atr() const = 0;
+  Bytes Atr() const override = 0;
   // Power-on / reset: closes logical channels and forgets selections (volatile state).
-  virtual void Reset() = 0;
+  void Reset() override = 0;
   // Handles one C-APDU and returns the R-APDU (data followed by SW1 SW2). An empty
   // result means "no R-APDU" (only with Options::drop_response_after_enable).
-  virtual Bytes Process(ByteView command) = 0;
+  Bytes Process(ByteView command) override = 0;
 };
 
 }  // namespace esim::vcard

@@ -1,4 +1,4 @@
-#include "readers/virtual/vpcd_link.h"
+#include "vcard/vpcd_link.h"
 
 #include <fcntl.h>
 #include <netdb.h>

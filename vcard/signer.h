@@ -13,7 +13,7 @@
 
 #include "common/bytes.h"
 #include "common/status.h"
-#include "readers/virtual/card_state.h"
+#include "vcard/card_state.h"
 
 namespace esim::vcard {
 

@@ -1,8 +1,8 @@
 // The ISD-R's dispatch by outer tag, and what its handlers share.
 #include <algorithm>
 
-#include "readers/virtual/isdr.h"
-#include "readers/virtual/state_codings.h"
+#include "vcard/isdr.h"
+#include "vcard/state_codings.h"
 
 namespace esim::vcard {
 

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <thread>
 
-#include "readers/virtual/isdr.h"
-#include "readers/virtual/virtual_euicc.h"
+#include "vcard/isdr.h"
+#include "vcard/virtual_euicc.h"
 
 namespace esim::vcard {
 namespace {

@@ -1,5 +1,5 @@
 // Codings used by the state file and the handlers: ICCID BCD, EID check, base64, versions.
-#include "readers/virtual/state_codings.h"
+#include "vcard/state_codings.h"
 
 #include <cctype>
 

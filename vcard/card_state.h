@@ -1,6 +1,6 @@
 // CardState: everything a virtual eUICC remembers, and its JSON state file.
 //
-// The file format is documented in readers/virtual/STATE-FORMAT.md. Loading
+// The file format is documented in vcard/STATE-FORMAT.md. Loading
 // validates every field and names the file and the field in errors; saving is
 // atomic (temp file + fsync + rename) so a crash never leaves half a card.
 // Values only; thread-compatible.

@@ -1,5 +1,5 @@
 // OpenSSL (libcrypto, EVP) implementation of NotificationSigner and the test chain.
-#include "readers/virtual/signer.h"
+#include "vcard/signer.h"
 
 #include "common/openssl_ptr.h"
 #include "common/raw_ecdsa.h"

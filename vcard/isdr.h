@@ -13,9 +13,9 @@
 #include <string>
 
 #include "common/bytes.h"
-#include "readers/virtual/card_state.h"
-#include "readers/virtual/der.h"
-#include "readers/virtual/signer.h"
+#include "vcard/card_state.h"
+#include "vcard/der.h"
+#include "vcard/signer.h"
 
 namespace esim::vcard {
 

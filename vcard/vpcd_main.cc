@@ -51,8 +51,8 @@
 
 #include "common/bytes.h"
 #include "common/status.h"
-#include "readers/virtual/virtual_euicc.h"
-#include "readers/virtual/vpcd_link.h"
+#include "vcard/virtual_euicc.h"
+#include "vcard/vpcd_link.h"
 
 namespace {
 

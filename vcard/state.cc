@@ -10,10 +10,11 @@
 #include <sstream>
 #include <tuple>
 
-#include "asn1/json.h"
-#include "readers/virtual/card_state.h"
-#include "readers/virtual/der.h"
-#include "readers/virtual/state_codings.h"
+#include <nlohmann/json.hpp>
+
+#include "vcard/card_state.h"
+#include "vcard/der.h"
+#include "vcard/state_codings.h"
 
 namespace esim::vcard {
 namespace {
@@ -468,8 +469,10 @@ json StateToJson(const CardState& st) {
 }
 
 Status SaveState(const CardState& state, const std::string& path) {
-  // A nickname or address set over ES10 may be invalid UTF-8; JsonText does not throw on it.
-  std::string text = es10::JsonText(StateToJson(state), 2) + "\n";
+  // A nickname or address set over ES10 may be invalid UTF-8: each invalid byte becomes U+FFFD
+  // (error_handler_t::replace) instead of throwing, as asn1/json.h's JsonText does for output.
+  std::string text =
+      StateToJson(state).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
   std::string tmp = path + ".tmp." + std::to_string(getpid());
   auto fail = [&](const std::string& what) {
     Status s(ErrorCode::kIo, path + ": " + what + ": " + std::strerror(errno));

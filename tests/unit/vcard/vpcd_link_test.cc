@@ -1,5 +1,5 @@
 // VpcdLink against a fake vpcd driver (a local TCP listener that frames like the real one).
-#include "readers/virtual/vpcd_link.h"
+#include "vcard/vpcd_link.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>

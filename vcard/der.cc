@@ -1,4 +1,4 @@
-#include "readers/virtual/der.h"
+#include "vcard/der.h"
 
 #include <algorithm>
 

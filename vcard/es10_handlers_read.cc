@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "readers/virtual/es10_encode.h"
-#include "readers/virtual/isdr.h"
+#include "vcard/es10_encode.h"
+#include "vcard/isdr.h"
 
 namespace esim::vcard {
 namespace {
