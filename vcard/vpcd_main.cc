@@ -45,6 +45,7 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -94,106 +95,109 @@ int ExitCodeFor(const esim::Status& status) {
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"esimctl-vcard: the virtual eUICC as a card behind pcscd's vpcd driver"};
+// Everything the command line sets, each knob bound straight to the field that uses it.
+struct Settings {
   std::string state_path;
+  esim::vcard::VirtualEuicc::Options card;
   esim::vcard::VpcdLink::Options link;
-  uint32_t latency_ms = 0;
-  bool short_apdu = false;
-  std::string isdr_aid_hex;
-  bool not_euicc = false;
-  bool drop_response_after_enable = false;
-  bool sw_6a88_once = false;
-  uint32_t sw_6a88_at = 0;
-  bool select_61xx = false;
-  bool endless_61xx = false;
-  bool wrong_le_once = false;
-  bool extended_length = false;
-  bool reject_extended = false;
-  std::string reject_extended_for_hex;
-  uint64_t exit_after = 0;
-  bool verbose = false;
-  app.add_option("--state", state_path, "JSON state file of the virtual eUICC")->required();
+  // A hex value that did not parse (of two, the later declared: --reject-extended-for), reported
+  // with exit 2 once CLI11 has parsed the whole command line, so that --help and CLI11's own
+  // usage errors come first.
+  std::optional<std::string> bad_value;
+};
+
+// Declares every option of esimctl-vcard on `app`, bound to `settings`.
+void DeclareOptions(CLI::App& app, Settings& settings) {
+  std::optional<std::string>& bad_value = settings.bad_value;
+  esim::vcard::VirtualEuicc::Options& card = settings.card;
+  esim::vcard::VpcdLink::Options& link = settings.link;
+  app.add_option("--state", settings.state_path, "JSON state file of the virtual eUICC")->required();
   app.add_option("--port", link.port, "vpcd TCP port (slot 0 of DEVICENAME /dev/null:PORT)")
       ->capture_default_str();
   app.add_option("--host", link.host, "vpcd host")->capture_default_str();
   app.add_option("--connect-timeout-ms", link.connect_timeout_ms,
                  "how long to keep trying to reach vpcd")
       ->capture_default_str();
-  app.add_option("--latency-ms", latency_ms, "extra delay per APDU, like a real card");
-  app.add_flag("--short-apdu", short_apdu, "answer > 256 bytes only through 61xx (T=0 style)");
-  app.add_option("--isdr-aid", isdr_aid_hex, "ISD-R AID in hex, overriding the state file");
-  app.add_flag("--not-euicc", not_euicc, "behave as a plain smart card (SELECT by AID: 6A82)");
-  app.add_option("--exit-after", exit_after,
+  app.add_option("--latency-ms", card.latency_ms, "extra delay per APDU, like a real card");
+  app.add_flag("--short-apdu", card.short_apdu_only,
+               "answer > 256 bytes only through 61xx (T=0 style)");
+  // Hex values go through a parse into their field; an empty one leaves the knob unset.
+  app.add_option_function<std::string>(
+      "--isdr-aid",
+      [&card, &bad_value](const std::string& hex) {
+        if (hex.empty()) return;
+        auto aid = esim::FromHex(hex);
+        if (!aid.ok()) {
+          bad_value = "--isdr-aid: " + aid.status().message();
+          return;
+        }
+        card.isdr_aid = std::move(aid).value();
+      },
+      "ISD-R AID in hex, overriding the state file");
+  app.add_flag("--not-euicc", card.not_euicc, "behave as a plain smart card (SELECT by AID: 6A82)");
+  app.add_option("--exit-after", link.exit_after,
                  "leave (card removed) after answering N APDUs; 0 = never");
-  app.add_flag("--drop-response-after-enable", drop_response_after_enable,
+  app.add_flag("--drop-response-after-enable", card.drop_response_after_enable,
                "execute the first successful EnableProfile but send no R-APDU: the card leaves "
                "the reader (the transmit fails at once) and comes back after "
                "--drop-reconnect-ms");
   app.add_option("--drop-reconnect-ms", link.drop_reconnect_ms,
                  "how long the card stays away after a dropped answer; 0 = it does not come back")
       ->capture_default_str();
-  app.add_flag("--sw-6a88-once", sw_6a88_once,
+  app.add_flag("--sw-6a88-once", card.sw_6a88_once,
                "answer the next complete ES10 command 6A88 without executing it (once)");
-  app.add_option("--sw-6a88-at", sw_6a88_at,
+  app.add_option("--sw-6a88-at", card.sw_6a88_at,
                  "answer the Nth complete ES10 command of the session 6A88 without executing it");
-  app.add_flag("--select-61xx", select_61xx,
+  app.add_flag("--select-61xx", card.select_61xx,
                "SELECT of the ISD-R answers 61xx: the FCI waits for GET RESPONSE");
-  app.add_flag("--endless-61xx", endless_61xx,
+  app.add_flag("--endless-61xx", card.endless_61xx,
                "answer every ES10 command 6100 (not executed) and every GET RESPONSE after it "
                "6100, for ever");
-  app.add_flag("--wrong-le-once", wrong_le_once,
+  app.add_flag("--wrong-le-once", card.wrong_le_once,
                "once, announce 16 bytes too many in a 61xx; the GET RESPONSE for them gets 6Cxx");
-  app.add_flag("--extended-length", extended_length,
+  app.add_flag("--extended-length", card.extended_length,
                "ATR offers T=1 and announces extended Lc/Le; answers up to Le bytes at once");
-  app.add_flag("--reject-extended", reject_extended,
+  app.add_flag("--reject-extended", card.reject_extended,
                "ATR announces extended length, but every extended APDU is answered 6700 "
                "without being executed");
-  app.add_option("--reject-extended-for", reject_extended_for_hex,
-                 "ATR announces extended length; an extended STORE DATA whose ES10 request "
-                 "starts with TAG (hex, e.g. BF32) is answered 6700 without being executed");
+  app.add_option_function<std::string>(
+      "--reject-extended-for",
+      [&card, &bad_value](const std::string& hex) {
+        if (hex.empty()) return;
+        auto tag = esim::FromHex(hex);
+        if (!tag.ok() || tag->empty()) {
+          bad_value = "--reject-extended-for: a tag in hex, e.g. BF32";
+          return;
+        }
+        card.reject_extended_for = std::move(tag).value();
+      },
+      "ATR announces extended length; an extended STORE DATA whose ES10 request "
+      "starts with TAG (hex, e.g. BF32) is answered 6700 without being executed");
   app.add_option("--remove-card-after", link.remove_card_after,
                  "after answering N APDUs the card leaves the reader and comes back after "
                  "--drop-reconnect-ms (once); 0 = never");
-  app.add_flag("-v,--verbose", verbose, "log control bytes and APDUs to stderr");
+  app.add_flag("-v,--verbose", link.verbose, "log control bytes and APDUs to stderr");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"esimctl-vcard: the virtual eUICC as a card behind pcscd's vpcd driver"};
+  Settings settings;
+  DeclareOptions(app, settings);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help is a ParseError too (exit 0); every real usage error exits 2.
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (settings.bad_value) {
+    std::fprintf(stderr, "esimctl-vcard: %s\n", settings.bad_value->c_str());
+    return 2;
+  }
 
-  esim::vcard::VirtualEuicc::Options card_options;
-  card_options.latency_ms = latency_ms;
-  card_options.short_apdu_only = short_apdu;
-  card_options.not_euicc = not_euicc;
-  card_options.drop_response_after_enable = drop_response_after_enable;
-  card_options.sw_6a88_once = sw_6a88_once;
-  card_options.sw_6a88_at = sw_6a88_at;
-  card_options.select_61xx = select_61xx;
-  card_options.endless_61xx = endless_61xx;
-  card_options.wrong_le_once = wrong_le_once;
-  card_options.extended_length = extended_length;
-  card_options.reject_extended = reject_extended;
-  if (!reject_extended_for_hex.empty()) {
-    auto tag = esim::FromHex(reject_extended_for_hex);
-    if (!tag.ok() || tag->empty()) {
-      std::fprintf(stderr, "esimctl-vcard: --reject-extended-for: a tag in hex, e.g. BF32\n");
-      return 2;
-    }
-    card_options.reject_extended_for = std::move(tag).value();
-  }
-  if (!isdr_aid_hex.empty()) {
-    auto aid = esim::FromHex(isdr_aid_hex);
-    if (!aid.ok()) {
-      std::fprintf(stderr, "esimctl-vcard: --isdr-aid: %s\n", aid.status().message().c_str());
-      return 2;
-    }
-    card_options.isdr_aid = std::move(aid).value();
-  }
-  auto euicc = esim::vcard::VirtualEuicc::Load(state_path, card_options);
+  esim::vcard::VpcdLink::Options& link = settings.link;
+  auto euicc = esim::vcard::VirtualEuicc::Load(settings.state_path, settings.card);
   if (!euicc.ok()) {
     std::fprintf(stderr, "esimctl-vcard: %s\n", euicc.status().message().c_str());
     return ExitCodeFor(euicc.status());
@@ -201,8 +205,6 @@ int main(int argc, char** argv) {
   EuiccCard card(std::move(euicc).value());
 
   InstallStopHandler();
-  link.exit_after = exit_after;
-  link.verbose = verbose;
   link.cancel = &g_stop_requested;
   auto connected = esim::vcard::VpcdLink::Connect(link);
   if (!connected.ok()) {
@@ -220,7 +222,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "esimctl-vcard: %s\n", status.message().c_str());
     return 1;
   }
-  if (verbose) {
+  if (link.verbose) {
     std::fprintf(stderr, "esimctl-vcard: done after %llu APDUs (%llu answers dropped)\n",
                  static_cast<unsigned long long>(vpcd->apdus()),
                  static_cast<unsigned long long>(vpcd->drops()));
