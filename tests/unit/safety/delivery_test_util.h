@@ -47,7 +47,7 @@ constexpr int64_t kSeqNumber = 8;                                       // an en
 // Why the delivery tests cannot run here, or "" when they can.
 inline std::string MissingPrerequisite() {
   if (!std::filesystem::exists(kSmdpBinary)) {
-    return "test SM-DP+ not built: " + kSmdpBinary + " (make test-smdp; unit_delivery depends on it)";
+    return "test SM-DP+ not built: " + kSmdpBinary + " (make test-smdp; unit_safety depends on it)";
   }
   for (const char* file : {"CERT_DP_TLS.pem", "SK_DP_TLS.pem", "CERT_CI_ECDSA_NIST.pem", "SK_EUICC_ECDSA_NIST.pem",
                            "CERT_EUICC_ECDSA_NIST.der", "CERT_EUM_ECDSA_NIST.der"}) {
