@@ -154,7 +154,9 @@ class Card final : public VirtualEuicc {
     if (!cls) return Sw(0x6E00);
     Channel& ch = channels_[cls->channel];
     if (!ch.open) return Sw(0x6881);
-    if (a.ins == 0xC0 && !cls->proprietary) return GetResponse(ch, a);
+    // GET RESPONSE in either class: ISO 7816-4 defines it in the interindustry class (00 C0),
+    // but real eUICCs also answer 80 C0 / 81 C0, and widely used LPAs send that.
+    if (a.ins == 0xC0) return GetResponse(ch, a);
     // Any other command abandons an answer still waiting for GET RESPONSE (ISO 7816-4).
     ch.pending.clear();
     ch.endless = false;
@@ -265,9 +267,11 @@ class Card final : public VirtualEuicc {
     return Sw(0x6A86);
   }
 
+  // P2 (ISO 7816-4): 00 return the FCI, 04 return the FCP (how ETSI TS 102 221 UICCs are
+  // usually asked, and real eUICCs answer it), 0C no data, 02 next occurrence (there is none).
   Bytes Select(Channel& ch, const Apdu& a) {
     if (a.p1 != 0x04) return Sw(a.p1 <= 0x09 ? 0x6A82 : 0x6A86);  // only by DF name (AID)
-    if (a.p2 != 0x00 && a.p2 != 0x0C && a.p2 != 0x02) return Sw(0x6A86);
+    if (a.p2 != 0x00 && a.p2 != 0x04 && a.p2 != 0x0C && a.p2 != 0x02) return Sw(0x6A86);
     bool match = !options_.not_euicc && a.p2 != 0x02 &&
                  std::equal(a.data.begin(), a.data.end(), isdr_aid_.begin(), isdr_aid_.end());
     if (!match) return Sw(0x6A82);  // the previous selection stays, as on real cards
@@ -275,14 +279,15 @@ class Card final : public VirtualEuicc {
     ch.request.clear();
     ch.next_block.reset();
     if (a.p2 == 0x0C) return Sw(0x9000);
-    // FCI: 84 DF name, A5 proprietary data (9F65: maximum length of data field in command message).
+    // FCI (6F), or FCP (62) for P2 04: 84 DF name, A5 proprietary data (9F65: maximum length
+    // of data field in command message).
     Bytes prop{0x9F, 0x65, 0x01, 0xFF};
     Bytes body{0x84, static_cast<uint8_t>(isdr_aid_.size())};
     body.insert(body.end(), isdr_aid_.begin(), isdr_aid_.end());
     body.push_back(0xA5);
     body.push_back(static_cast<uint8_t>(prop.size()));
     body.insert(body.end(), prop.begin(), prop.end());
-    Bytes fci{0x6F, static_cast<uint8_t>(body.size())};
+    Bytes fci{static_cast<uint8_t>(a.p2 == 0x04 ? 0x62 : 0x6F), static_cast<uint8_t>(body.size())};
     fci.insert(fci.end(), body.begin(), body.end());
     if (options_.select_61xx) {
       // The quirk: the FCI is only offered, through 61xx, whatever Le said.
