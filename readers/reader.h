@@ -3,7 +3,7 @@
 // A Reader sends a complete C-APDU (header, data, Le) and returns the complete
 // R-APDU (data followed by SW1 SW2). It does no ISO 7816 logic of its own: no
 // GET RESPONSE, no retries; that is the APDU layer's job. Implementations:
-// PC/SC (pcsc-lite), the in-process virtual eUICC, trace replay, and the
+// PC/SC (pcsc-lite), an in-process card (the virtual eUICC), trace replay, and the
 // tracing/logging decorators. A Reader is not thread-safe: use one per thread.
 #pragma once
 

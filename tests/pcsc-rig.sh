@@ -47,7 +47,7 @@ PCSCD=${ESIMCTL_PCSCD:-/usr/sbin/pcscd}
 VPCD_DRIVER=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
 READER="Virtual PCD 00 00"  # FRIENDLYNAME + slot 0
 
-STATE=$SRC/readers/virtual/default-state.json
+STATE=$SRC/vcard/default-state.json
 STATE_IN_PLACE=0
 WITH_CARD=1
 WITH_READER=1

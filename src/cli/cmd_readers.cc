@@ -1,68 +1,34 @@
 // `esimctl readers`: the PC/SC readers, what they hold, and whether they are free.
 //
-// Reader states come from one SCardGetStatusChange over all readers. For each reader that
-// holds a card and that no other program holds exclusively, the card is asked for its EID
-// without disturbing anyone: a SHARED connection, the ISD-R selected on a logical channel
-// (MANAGE CHANNEL open/close around SELECT + GetEID), and SCARD_LEAVE_CARD on disconnect (no
-// reset). A reader held exclusively is never connected to: it is "in use by another program".
-// The same connection tells the negotiated protocol and whether the reader and card offer
-// extended-length APDUs (T=1 and the ATR's extended Lc/Le capability): the APDU column.
+// The readers and their cards come from ReaderDirectory (src/session/reader_directory.h): one
+// SCardGetStatusChange over all readers, and for each reader that holds a card no other program
+// holds exclusively, the card's EID read without disturbing anyone (shared connection, logical
+// channel, no reset). A reader held exclusively is never connected to: it is "in use by another
+// program". The same connection tells the negotiated protocol and whether the reader and card
+// offer extended-length APDUs (T=1 and the ATR's extended Lc/Le capability): the APDU column.
+// This file holds only the options and the rendering.
 #include <string>
-#include <utility>
 
 #include "common/bytes.h"
-#include "readers/pcsc_reader.h"
 #include "src/cli/cli_context.h"
+#include "src/session/reader_directory.h"
 
 namespace esim {
 
 namespace {
 
-// What the card in one reader turned out to be.
-struct CardIdentity {
-  bool checked = false;  // we connected and asked
-  bool busy = false;     // another program took the reader exclusively meanwhile
-  std::string eid;       // empty: not an eUICC, or its EID could not be read
-  std::string protocol;  // "T=0" / "T=1" as negotiated on our connection; empty: not connected
-  bool extended_length = false;  // PcscReader::SupportsExtendedLength on our connection
-};
-
-bool WorthAsking(const PcscReaderStatus& r) {
-  return r.card_present && !r.mute && !r.exclusive;
-}
-
-// Reads the EID of the card in `name` on a logical channel of a shared connection. Never
-// fails: whatever goes wrong just leaves the EID unknown.
-CardIdentity Identify(PcscContext& pcsc, const std::string& name, const CliContext& context) {
-  CardIdentity id;
-  PcscReader::ConnectOptions connect;
-  connect.share = PcscReader::ShareMode::kShared;
-  connect.card_wait_ms = 0;  // the state said a card is present: never wait here
-  auto reader = PcscReader::Connect(pcsc, name, connect);
-  if (!reader.ok()) {
-    id.busy = reader.status().code() == ErrorCode::kReaderBusy;
-    return id;
-  }
-  id.checked = true;
-  id.protocol = (*reader)->protocol() == SCARD_PROTOCOL_T1 ? "T=1" : "T=0";
-  id.extended_length = (*reader)->SupportsExtendedLength();
+// The session options a card is identified with: --aid and --apdu-length only (no trace, no -v).
+SessionOptions IdentifyOptions(const CliContext& context) {
   SessionOptions options;
   options.apdu_length = context.apdu_length;
-  options.shared = true;  // logical channel: the basic channel may be someone else's
   if (!context.aid_hex.empty()) {
     auto aid = FromHex(context.aid_hex);
     if (aid.ok()) options.aid = *aid;
   }
-  // The session closes its logical channel, then the reader disconnects with
-  // SCARD_LEAVE_CARD (PcscReader's destructor): the card is never reset.
-  auto session = CardSession::OnReader(std::move(reader).value(), options);
-  if (!session.ok()) return id;
-  auto eid = (*session)->es10().GetEid();
-  if (eid.ok()) id.eid = *eid;
-  return id;
+  return options;
 }
 
-std::string CardColumn(const PcscReaderStatus& r, const CardIdentity& id) {
+std::string CardColumn(const ReaderEntry& r, const CardIdentity& id) {
   if (!r.card_present) return "no card";
   if (r.mute) return "mute card";
   if (!id.eid.empty()) return "eUICC";
@@ -75,7 +41,7 @@ std::string ApduColumn(const CardIdentity& id) {
   return (id.extended_length ? "extended " : "short ") + id.protocol;
 }
 
-std::string UseColumn(const PcscReaderStatus& r, const CardIdentity& id) {
+std::string UseColumn(const ReaderEntry& r, const CardIdentity& id) {
   if (r.exclusive || id.busy) return "in use by another program";
   if (r.in_use) return "shared with another program";
   return "free";
@@ -85,31 +51,28 @@ std::string UseColumn(const PcscReaderStatus& r, const CardIdentity& id) {
 
 void RegisterReadersCommand(CLI::App& /*readers*/, CliContext& context) {
   context.run = [&context](Output& out) {
-    auto pcsc = PcscContext::Establish();
-    if (!pcsc.ok()) return out.Error(pcsc.status());
-    auto all = (*pcsc)->QueryAll();
+    auto directory = ReaderDirectory::Open();
+    if (!directory.ok()) return out.Error(directory.status());
+    auto all = (*directory)->ListWithCards(IdentifyOptions(context));
     if (!all.ok()) return out.Error(all.status());
-    std::vector<CardIdentity> ids(all->size());
-    for (size_t i = 0; i < all->size(); ++i) {
-      if (WorthAsking((*all)[i])) ids[i] = Identify(**pcsc, (*all)[i].name, context);
-    }
     if (out.json()) {
       nlohmann::json list = nlohmann::json::array();
       for (size_t i = 0; i < all->size(); ++i) {
-        const PcscReaderStatus& r = (*all)[i];
+        const ReaderEntry& r = (*all)[i];
+        const CardIdentity& id = r.card;
         nlohmann::json entry = {{"index", i},
                                 {"name", r.name},
                                 {"cardPresent", r.card_present},
-                                {"inUse", r.in_use || ids[i].busy},
-                                {"exclusive", r.exclusive || ids[i].busy}};
+                                {"inUse", r.in_use || id.busy},
+                                {"exclusive", r.exclusive || id.busy}};
         if (!r.atr.empty()) entry["atr"] = ToHex(r.atr);
         // euicc: true/false once asked; absent when the card could not be asked.
-        if (ids[i].checked) entry["euicc"] = !ids[i].eid.empty();
-        if (!ids[i].eid.empty()) entry["eid"] = ids[i].eid;
+        if (id.checked) entry["euicc"] = !id.eid.empty();
+        if (!id.eid.empty()) entry["eid"] = id.eid;
         // Only known on our own connection: absent when the card could not be asked.
-        if (!ids[i].protocol.empty()) {
-          entry["protocol"] = ids[i].protocol;
-          entry["extendedLength"] = ids[i].extended_length;
+        if (!id.protocol.empty()) {
+          entry["protocol"] = id.protocol;
+          entry["extendedLength"] = id.extended_length;
         }
         list.push_back(entry);
       }
@@ -122,9 +85,10 @@ void RegisterReadersCommand(CLI::App& /*readers*/, CliContext& context) {
     }
     std::vector<std::vector<std::string>> rows;
     for (size_t i = 0; i < all->size(); ++i) {
-      const PcscReaderStatus& r = (*all)[i];
-      rows.push_back({std::to_string(i), r.name, CardColumn(r, ids[i]), UseColumn(r, ids[i]),
-                      ids[i].eid.empty() ? "-" : ids[i].eid, ApduColumn(ids[i]),
+      const ReaderEntry& r = (*all)[i];
+      const CardIdentity& id = r.card;
+      rows.push_back({std::to_string(i), r.name, CardColumn(r, id), UseColumn(r, id),
+                      id.eid.empty() ? "-" : id.eid, ApduColumn(id),
                       r.atr.empty() ? "-" : ToHex(r.atr)});
     }
     out.Text(RenderTable({"#", "READER", "CARD", "STATUS", "EID", "APDU", "ATR"}, rows));

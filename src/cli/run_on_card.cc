@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "common/exit_codes.h"
-#include "readers/pcsc_reader.h"
 #include "src/cli/cli_context.h"
+#include "src/session/reader_directory.h"
 
 namespace esim {
 
@@ -36,15 +36,11 @@ int RunOnCard(const CliContext& context, Output& out,
   if (!AllReaders(context)) return RunOnOne(context, out, body);
 
   // Reader states only: looking never connects, so cards held by others are not disturbed.
-  auto pcsc = PcscContext::Establish();
-  if (!pcsc.ok()) return out.Error(pcsc.status());
-  auto all = (*pcsc)->QueryAll();
-  if (!all.ok()) return out.Error(all.status());
-  std::vector<std::string> names;
-  for (const auto& r : *all) {
-    if (r.card_present && !r.mute) names.push_back(r.name);
-  }
-  if (names.empty()) return out.Error(Status(ErrorCode::kNoCard, "no reader holds a card"));
+  auto directory = ReaderDirectory::Open();
+  if (!directory.ok()) return out.Error(directory.status());
+  auto holding = (*directory)->ReadersHoldingACard();
+  if (!holding.ok()) return out.Error(holding.status());
+  const std::vector<std::string>& names = *holding;
 
   // Each reader on its own thread and connection; a slow card does not hold up the others.
   std::vector<std::future<ReaderRun>> running;

@@ -9,7 +9,7 @@
 #include "readers/pcsc_reader.h"
 #include "readers/replay_reader.h"
 #include "readers/trace_reader.h"
-#include "readers/virtual_reader.h"
+#include "vcard/virtual_reader.h"
 
 namespace esim {
 
@@ -53,7 +53,9 @@ bool UseExtendedLength(ApduLength mode, const Reader& reader) {
 
 Result<std::unique_ptr<Reader>> OpenReader(const std::string& spec, bool shared) {
   if (StartsWith(spec, kVirtualPrefix)) {
-    ESIM_ASSIGN_OR_RETURN(auto reader, VirtualReader::Open(spec.substr(kVirtualPrefix.size()), {}));
+    // The virtual eUICC, held in-process: the only place above vcard/ that builds one.
+    ESIM_ASSIGN_OR_RETURN(auto reader,
+                          vcard::OpenVirtualReader(spec.substr(kVirtualPrefix.size()), {}));
     return std::unique_ptr<Reader>(std::move(reader));
   }
   if (StartsWith(spec, kReplayPrefix)) {

@@ -51,7 +51,7 @@ expect_contains "profile list --icons: icon bytes (PNG magic) as hex" '"icon": "
 # A profile name with a clear-screen and a window-title sequence, a provider name with a C1 CSI:
 # text output shows U+FFFD for each control; JSON keeps the exact text, escaped.
 jq '.profiles[1].profileName = "Contoso\u001b[2J\u001b]0;pwned\u0007 Travel" |
-    .profiles[1].serviceProviderName = "Con\u009b31mtoso"' "$SRC/readers/virtual/default-state.json" >"$WORK/hostile.json"
+    .profiles[1].serviceProviderName = "Con\u009b31mtoso"' "$SRC/vcard/default-state.json" >"$WORK/hostile.json"
 run_capture hostile rig --state "$WORK/hostile.json" -- "$ESIMCTL" profile list
 expect_eq "hostile names: profile list exit" 0 "$RC"
 expect_contains "hostile names: escape sequences shown defused" $'Contoso\xef\xbf\xbd[2J\xef\xbf\xbd]0;pwned\xef\xbf\xbd Travel' "$OUT"

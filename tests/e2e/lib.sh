@@ -7,7 +7,7 @@ SRC=${ESIMCTL_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BUILD=${ESIMCTL_BUILD_DIR:-$SRC/build}
 ESIMCTL=$BUILD/esimctl
 RIG=$SRC/tests/pcsc-rig.sh
-DEFAULT_STATE=$SRC/readers/virtual/default-state.json
+DEFAULT_STATE=$SRC/vcard/default-state.json
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 # State-changing commands journal their notifications: never into the real home directory.

@@ -2,7 +2,7 @@
 # `esimctl notification list|show|remove` end to end through a private pcscd with the virtual
 # eUICC behind vpcd: text and JSON against the state file, the APDU cost, exit codes, and that
 # bad input sends nothing. (The signature and certificate chain are verified with OpenSSL in
-# tests/unit/core/notification_signature_test.cc.) Each rig run starts from a fresh copy of
+# tests/unit/ops/notification_signature_test.cc.) Each rig run starts from a fresh copy of
 # the state, so removals only show within one rig invocation.
 . "$(dirname "$0")/lib.sh"
 

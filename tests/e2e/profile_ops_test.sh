@@ -8,7 +8,7 @@ export ESIMCTL WORK
 PPR=$SRC/tests/data/ppr-state.json  # default-state.json with PPR1 on ...1018, PPR2 on ...2021
 NOSVC="$WORK/no-such.sock"          # no pcscd: a sent APDU would fail with 10, not 3
 
-# The demo card (readers/virtual/default-state.json):
+# The demo card (vcard/default-state.json):
 I1=8999010010000001018  # enabled,  operational, notifies install/enable/disable/delete -> smdp.northwind.example
 I2=8999020020000002021  # disabled, operational, install/delete -> rsp.contoso.example, enable/disable -> notify.contoso.example
 I3=8999030030000003034  # disabled, test,        delete -> smdp.fabrikam.example

@@ -1,6 +1,6 @@
 // pty-confirm: drives esimctl's confirmation prompts on a real pseudo-terminal.
 //
-// Each case runs esimctl on a fresh copy of the virtual card (readers/virtual/default-state.json,
+// Each case runs esimctl on a fresh copy of the virtual card (vcard/default-state.json,
 // in-process "virtual:" reader) with its own journal, under forkpty(): stdin, stdout and stderr
 // are the pty's slave, so isatty() is true and the line discipline (echo, ICRNL, VEOF) is the
 // real one. The driver waits (poll() on the master, bounded: never hangs) for the prompt,
@@ -8,7 +8,7 @@
 // exit status and, with `esimctl --json ... list` (no terminal needed), the card afterwards.
 //
 // Usage: pty-confirm [ESIMCTL [DEFAULT_STATE_JSON]]
-//   defaults: $ESIMCTL_BUILD_DIR/esimctl and $ESIMCTL_SOURCE_DIR/readers/virtual/default-state.json
+//   defaults: $ESIMCTL_BUILD_DIR/esimctl and $ESIMCTL_SOURCE_DIR/vcard/default-state.json
 // Prints "ok: ..." / "FAIL: ..." lines; exits 0 only if every check passed.
 #include <fcntl.h>
 #include <poll.h>
@@ -513,7 +513,7 @@ int main(int argc, char** argv) {
   if (argc > 2) {
     env.default_state = argv[2];
   } else if (source) {
-    env.default_state = std::string(source) + "/readers/virtual/default-state.json";
+    env.default_state = std::string(source) + "/vcard/default-state.json";
   }
   if (env.esimctl.empty() || env.default_state.empty()) {
     std::cerr << "usage: pty-confirm ESIMCTL DEFAULT_STATE (or set ESIMCTL_BUILD_DIR and ESIMCTL_SOURCE_DIR)\n";

@@ -1,6 +1,6 @@
-// Fuzz target: the virtual eUICC's ISO 7816 front end and ES10 handlers (readers/virtual/,
+// Fuzz target: the virtual eUICC's ISO 7816 front end and ES10 handlers (vcard/,
 // VirtualEuicc::Process), fed fuzzed C-APDUs. Each input starts a fresh card from
-// readers/virtual/default-state.json, in memory (persist off; the generated test PKI is kept
+// vcard/default-state.json, in memory (persist off; the generated test PKI is kept
 // in a temp directory shared by all runs). Input: a flags byte, then [length][C-APDU] chunks.
 // Flags bit 0: T=0 behaviour (short_apdu_only); bit 1: SELECT the ISD-R first, so the fuzzer
 // reaches the ES10 handlers without having to find the AID. Every answer must carry a status
@@ -13,7 +13,7 @@
 #include <string>
 #include <unistd.h>
 
-#include "readers/virtual/virtual_euicc.h"
+#include "vcard/virtual_euicc.h"
 
 namespace {
 
@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.persist = false;
   options.pki_dir = PkiDir();
   options.short_apdu_only = flags & 0x01;
-  auto card = vcard::VirtualEuicc::Load(ESIM_SOURCE_DIR "/readers/virtual/default-state.json", options);
+  auto card = vcard::VirtualEuicc::Load(ESIM_SOURCE_DIR "/vcard/default-state.json", options);
   if (!card.ok()) {
     std::fprintf(stderr, "fuzz_vcard_apdu: %s\n", card.status().message().c_str());
     std::abort();

@@ -4,7 +4,7 @@
 Sources: the public test vectors of ../shared/docs/sgp22-facts.md section 7 (copied below as
 hex) and APDU traces recorded with `esimctl --trace FILE --reader virtual:STATE` (`chip info`,
 `profile list`, `notification list`, `profile nickname`) against a copy of
-readers/virtual/default-state.json. Usage: make_seeds.py TRACE...
+vcard/default-state.json. Usage: make_seeds.py TRACE...
 """
 import hashlib
 import os

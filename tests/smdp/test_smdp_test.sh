@@ -79,7 +79,7 @@ jq --arg p "$PKI/" '.eid = "89049032123451234512345678901235"
   | .credentials = {euiccKey: ($p + "SK_EUICC_ECDSA_NIST.pem"),
                     euiccCertificate: ($p + "CERT_EUICC_ECDSA_NIST.der"),
                     eumCertificate: ($p + "CERT_EUM_ECDSA_NIST.der")}' \
-  "$SRC/readers/virtual/default-state.json" >"$TMP/state.json"
+  "$SRC/vcard/default-state.json" >"$TMP/state.json"
 B64=$("$ESIMCTL" --reader "virtual:$TMP/state.json" --json notification show 8 --raw | jq -er .pendingNotification)
 printf '{"pendingNotification":"%s"}' "$B64" >"$TMP/good.json"
 printf '{"pendingNotification":"%s"}' 'not!!base64@@' >"$TMP/garbage.json"

@@ -25,7 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/readers/virtual/default-state.json";
+const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/vcard/default-state.json";
 const es10::Iccid kEnabled = "8999010010000001018";   // Northwind, enabled
 const es10::Iccid kDisabled = "8999020020000002021";  // Contoso, disabled, delete -> rsp.contoso.example
 

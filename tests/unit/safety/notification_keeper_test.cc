@@ -1,5 +1,5 @@
 // NotificationKeeper, RunJournaled and PlanProfileChange on the in-process virtual eUICC
-// ("virtual:STATE.json", a fresh copy of readers/virtual/default-state.json per test) with a
+// ("virtual:STATE.json", a fresh copy of vcard/default-state.json per test) with a
 // journal in the same temp dir. The invariant under test: a notification is never removed
 // from the card before the SM-DP+'s acceptance is in the journal.
 #include "src/safety/notification_keeper.h"
@@ -31,7 +31,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/readers/virtual/default-state.json";
+const std::string kDefaultState = std::string(ESIM_SOURCE_DIR) + "/vcard/default-state.json";
 const std::string kEid = "89049032000000000000000012345644";  // the default card's EID
 const es10::Iccid kEnabled = "8999010010000001018";   // Northwind, enabled, notifies smdp.northwind.example
 const es10::Iccid kDisabled = "8999020020000002021";  // Contoso, disabled, delete -> rsp.contoso.example

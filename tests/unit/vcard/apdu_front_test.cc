@@ -292,5 +292,87 @@ TEST_F(ApduFrontTest, Sw6A88AtTheNthEs10Command) {
   EXPECT_EQ(Es10("BF3E035C015A").sw, 0x9000);
 }
 
+// ---- What real cards accept (docs/quirks.md, "What the virtual card accepts") ---------------
+
+class ProprietaryGetResponseTest : public CardFixture {
+ protected:
+  // GetProfilesInfo without a tag list in short APDUs, the rest fetched with GET RESPONSE in
+  // class `get_response_base` (00 or 80) on `channel`; the assembled answer and the final SW.
+  Rapdu LongAnswerFetchedWith(uint8_t get_response_base, int channel) {
+    Rapdu r = Tx(Bytes{ClaFor(0x80, channel), 0xE2, 0x91, 0x00, 0x03, 0xBF, 0x2D, 0x00, 0x00});
+    Bytes all = r.data;
+    for (int rounds = 0; (r.sw >> 8) == 0x61 && rounds < 100; ++rounds) {
+      r = Tx(Bytes{ClaFor(get_response_base, channel), 0xC0, 0x00, 0x00,
+                   static_cast<uint8_t>(r.sw & 0xFF)});
+      all.insert(all.end(), r.data.begin(), r.data.end());
+    }
+    r.data = all;
+    return r;
+  }
+};
+
+TEST_F(ProprietaryGetResponseTest, AcceptedOnEveryChannelWithTheWholeAnswer) {
+  ASSERT_EQ(SelectIsdr(), 0x9000);
+  auto whole = Tx("80E29100000003BF2D000000");  // one extended answer: the reference
+  ASSERT_EQ(whole.sw, 0x9000);
+  ASSERT_GT(whole.data.size(), 256u);
+  for (int ch = 1; ch <= 5; ++ch) ASSERT_EQ(Tx("0070000001").sw, 0x9000);
+  for (int channel : {0, 1, 3, 4, 5}) {
+    SCOPED_TRACE("channel " + std::to_string(channel));
+    ASSERT_EQ(SelectIsdr(channel), 0x9000);
+    auto iso = LongAnswerFetchedWith(0x00, channel);
+    EXPECT_EQ(iso.sw, 0x9000);
+    EXPECT_EQ(iso.data, whole.data);
+    auto proprietary = LongAnswerFetchedWith(0x80, channel);  // 80 / 81 / 83 / C0 / C1
+    EXPECT_EQ(proprietary.sw, 0x9000);
+    EXPECT_EQ(proprietary.data, whole.data);
+  }
+}
+
+TEST_F(ProprietaryGetResponseTest, KeepsTheIsoChecks) {
+  ASSERT_EQ(SelectIsdr(), 0x9000);
+  EXPECT_EQ(Tx("80C0000000").sw, 0x6985);  // nothing waiting
+  EXPECT_EQ(Tx("80E2910006BF3E035C015A10").sw, 0x6105);
+  EXPECT_EQ(Tx("80C0010005").sw, 0x6A86);  // P1-P2 must be 0000, as in the interindustry class
+  auto rest = Tx("80C0000005");
+  EXPECT_EQ(rest.sw, 0x9000);
+  EXPECT_EQ(rest.data.size(), 5u);
+  EXPECT_EQ(Tx("81C0000000").sw, 0x6881);  // channel 1 is not open
+}
+
+TEST_F(ProprietaryGetResponseTest, ShortApduOnlyCardServesItToo) {
+  VirtualEuicc::Options o;
+  o.short_apdu_only = true;
+  LoadCard(o);
+  ASSERT_EQ(Tx("0070000001").sw, 0x9000);
+  ASSERT_EQ(SelectIsdr(1), 0x9000);
+  auto r = LongAnswerFetchedWith(0x80, 1);
+  EXPECT_EQ(r.sw, 0x9000);
+  ASSERT_GT(r.data.size(), 256u);
+  EXPECT_EQ(ToHex(ByteView(r.data).first(2)), "BF2D");
+}
+
+TEST_F(ApduFrontTest, SelectWithP2FcpAnswersAnFcpTemplate) {
+  auto r = Tx("00A4040410A0000005591010FFFFFFFF890000010000");
+  EXPECT_EQ(r.sw, 0x9000);
+  ASSERT_GE(r.data.size(), 20u);
+  EXPECT_EQ(r.data[0], 0x62);
+  EXPECT_EQ(ToHex(ByteView(r.data).subspan(2, 18)), "8410A0000005591010FFFFFFFF8900000100");
+  EXPECT_EQ(Es10("BF3E035C015A").sw, 0x9000);  // the ISD-R is selected
+  // The wrong AID with P2 04 is not found, as with P2 00.
+  EXPECT_EQ(Tx("00A4040410A0000005591010FFFFFFFF890005050000").sw, 0x6A82);
+}
+
+TEST_F(ApduFrontTest, WhatStaysStrict) {
+  ASSERT_EQ(SelectIsdr(), 0x9000);
+  EXPECT_EQ(Tx("80700000 01").sw, 0x6E00);  // MANAGE CHANNEL: interindustry class only
+  EXPECT_EQ(Tx("0012000000").sw, 0x6E00);   // FETCH: proprietary class only
+  EXPECT_EQ(Tx("0014000000").sw, 0x6E00);   // TERMINAL RESPONSE: proprietary class only
+  EXPECT_EQ(Tx("84E2910006BF3E035C015A00").sw, 0x6E00);  // secure messaging bits: no SM here
+  EXPECT_EQ(Tx("10A4040C10A0000005591010FFFFFFFF8900000100").sw, 0x6E00);  // command chaining
+  EXPECT_EQ(Tx("00A4040810A0000005591010FFFFFFFF8900000100").sw, 0x6A86);  // P2 08: FMD
+  EXPECT_EQ(Tx("00A4000C023F00").sw, 0x6A82);  // by file identifier: no file system here
+}
+
 }  // namespace
 }  // namespace esim::vcard::testing

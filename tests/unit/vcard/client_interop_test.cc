@@ -1,10 +1,10 @@
 // The project's own client stack (ApduTransport, StoreDataChannel, codec) against the
-// virtual card through VirtualReader: the same path esimctl takes with --reader virtual:.
+// virtual card through OpenVirtualReader: the same path esimctl takes with --reader virtual:.
 #include "apdu/apdu_transport.h"
 #include "apdu/store_data_channel.h"
 #include "asn1/es10_codec.h"
-#include "readers/virtual_reader.h"
 #include "tests/unit/vcard/vcard_test_util.h"
+#include "vcard/virtual_reader.h"
 
 namespace esim::vcard::testing {
 namespace {
@@ -22,7 +22,7 @@ TEST_P(ClientInteropTest, ListEnableAndRetrieve) {
   std::filesystem::copy_file(DefaultStatePath(), dir.File("card.json"));
   VirtualEuicc::Options o;
   o.short_apdu_only = GetParam().short_apdu_only;
-  auto reader = VirtualReader::Open(dir.File("card.json"), o);
+  auto reader = OpenVirtualReader(dir.File("card.json"), o);
   ASSERT_TRUE(reader.ok()) << reader.status().message();
   apdu::ApduTransport transport(**reader);
   apdu::StoreDataOptions so;

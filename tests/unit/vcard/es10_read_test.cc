@@ -1,8 +1,8 @@
 // The virtual ISD-R's read-only ES10 functions, checked byte for byte against the
 // facts sheet with the card's own TLV reader (the codec-based checks are in
 // es10_decode_test.cc).
-#include "readers/virtual/der.h"
 #include "tests/unit/vcard/vcard_test_util.h"
+#include "vcard/der.h"
 
 namespace esim::vcard::testing {
 namespace {

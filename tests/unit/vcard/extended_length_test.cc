@@ -1,14 +1,15 @@
 // Extended-length APDUs end to end in process: the virtual card's extended_length,
-// reject_extended and reject_extended_for knobs (ATR, answers), VirtualReader::SupportsExtendedLength, and a
-// CardSession deciding on extended length and falling back to short APDUs.
+// reject_extended and reject_extended_for knobs (ATR, answers),
+// InProcessReader::SupportsExtendedLength, and a CardSession deciding on extended length and
+// falling back to short APDUs.
 #include <sstream>
 
 #include "readers/atr.h"
-#include "readers/virtual_reader.h"
 #include "src/ops/profile_list.h"
 #include "src/ops/profile_ops.h"
 #include "src/session/card_session.h"
 #include "tests/unit/vcard/vcard_test_util.h"
+#include "vcard/virtual_reader.h"
 
 namespace esim::vcard::testing {
 namespace {
@@ -98,7 +99,7 @@ TEST_F(ExtendedCardTest, CardRefusingOneFunctionRefusesOnlyItsExtendedForm) {
   EXPECT_EQ(ReadJson(state_path_)["profiles"][0].value("nickname", ""), "ABC");
 }
 
-// ---- VirtualReader ---------------------------------------------------------------------------
+// ---- OpenVirtualReader -----------------------------------------------------------------------
 
 TEST(VirtualReaderExtendedTest, SupportsExtendedLengthFollowsTheAtr) {
   TempDir dir;
@@ -109,10 +110,10 @@ TEST(VirtualReaderExtendedTest, SupportsExtendedLengthFollowsTheAtr) {
   extended.persist = false;
   VirtualEuicc::Options lying = LyingCard();
   lying.persist = false;
-  EXPECT_FALSE((*VirtualReader::Open(dir.File("card.json"), plain))->SupportsExtendedLength());
-  EXPECT_TRUE((*VirtualReader::Open(dir.File("card.json"), extended))->SupportsExtendedLength());
+  EXPECT_FALSE((*OpenVirtualReader(dir.File("card.json"), plain))->SupportsExtendedLength());
+  EXPECT_TRUE((*OpenVirtualReader(dir.File("card.json"), extended))->SupportsExtendedLength());
   // The lying card announces it: only the 6700 tells.
-  EXPECT_TRUE((*VirtualReader::Open(dir.File("card.json"), lying))->SupportsExtendedLength());
+  EXPECT_TRUE((*OpenVirtualReader(dir.File("card.json"), lying))->SupportsExtendedLength());
 }
 
 // ---- CardSession: deciding, and falling back ---------------------------------------------------
@@ -124,7 +125,7 @@ class SessionExtendedTest : public ::testing::Test {
     if (!std::filesystem::exists(dir_.File("card.json"))) {
       std::filesystem::copy_file(state, dir_.File("card.json"));
     }
-    auto reader = VirtualReader::Open(dir_.File("card.json"), card);
+    auto reader = OpenVirtualReader(dir_.File("card.json"), card);
     EXPECT_TRUE(reader.ok()) << reader.status().message();
     options.apdu_log = &log_;
     auto session = CardSession::OnReader(std::move(*reader), options);

@@ -7,9 +7,9 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "readers/virtual/der.h"
-#include "readers/virtual/signer.h"
 #include "tests/unit/vcard/vcard_test_util.h"
+#include "vcard/der.h"
+#include "vcard/signer.h"
 
 namespace esim::vcard::testing {
 namespace {

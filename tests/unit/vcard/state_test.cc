@@ -1,7 +1,7 @@
 // Loading and saving the state file: validation errors name the file and the field.
-#include "readers/virtual/card_state.h"
-#include "readers/virtual/state_codings.h"
 #include "tests/unit/vcard/vcard_test_util.h"
+#include "vcard/card_state.h"
+#include "vcard/state_codings.h"
 
 namespace esim::vcard::testing {
 namespace {

@@ -12,11 +12,11 @@
 #include <nlohmann/json.hpp>
 
 #include "common/bytes.h"
-#include "readers/virtual/virtual_euicc.h"
+#include "vcard/virtual_euicc.h"
 
 namespace esim::vcard::testing {
 
-inline std::string DefaultStatePath() { return std::string(ESIM_SOURCE_DIR) + "/readers/virtual/default-state.json"; }
+inline std::string DefaultStatePath() { return std::string(ESIM_SOURCE_DIR) + "/vcard/default-state.json"; }
 inline std::string Sgp26Dir() { return std::string(ESIM_SHARED_DIR) + "/sgp26"; }
 
 inline Bytes H(const std::string& hex) {

@@ -1,6 +1,6 @@
-// VirtualReader: the Reader interface over an in-process virtual eUICC.
-#include "readers/virtual_reader.h"
+// OpenVirtualReader: the Reader interface over an in-process virtual eUICC (InProcessReader).
 #include "tests/unit/vcard/vcard_test_util.h"
+#include "vcard/virtual_reader.h"
 
 namespace esim::vcard::testing {
 namespace {
@@ -8,7 +8,7 @@ namespace {
 TEST(VirtualReaderTest, OpenTransmitAndName) {
   TempDir dir;
   std::filesystem::copy_file(DefaultStatePath(), dir.File("card.json"));
-  auto reader = VirtualReader::Open(dir.File("card.json"), {});
+  auto reader = OpenVirtualReader(dir.File("card.json"), {});
   ASSERT_TRUE(reader.ok()) << reader.status().message();
   EXPECT_EQ((*reader)->Name(), "virtual:" + dir.File("card.json"));
   EXPECT_FALSE((*reader)->SupportsExtendedLength());  // T=0 ATR: see extended_length_test.cc
@@ -27,7 +27,7 @@ TEST(VirtualReaderTest, LostAnswerIsAReaderErrorAndResetsTheCard) {
   std::filesystem::copy_file(DefaultStatePath(), dir.File("card.json"));
   VirtualEuicc::Options o;
   o.drop_response_after_enable = true;
-  auto reader = VirtualReader::Open(dir.File("card.json"), o);
+  auto reader = OpenVirtualReader(dir.File("card.json"), o);
   ASSERT_TRUE(reader.ok());
   ASSERT_EQ(ToHex(*(*reader)->Transmit(H("00A4040C10A0000005591010FFFFFFFF8900000100"))), "9000");
   // EnableProfile Contoso by ICCID, refreshFlag false.
@@ -38,7 +38,7 @@ TEST(VirtualReaderTest, LostAnswerIsAReaderErrorAndResetsTheCard) {
 }
 
 TEST(VirtualReaderTest, OpenFailsWithTheLoadError) {
-  auto reader = VirtualReader::Open("/nonexistent/card.json", {});
+  auto reader = OpenVirtualReader("/nonexistent/card.json", {});
   EXPECT_EQ(reader.status().code(), ErrorCode::kIo);
 }
 
