@@ -2,8 +2,8 @@
 //
 // The narrow interface between readers/ and a card implemented in code (the virtual eUICC in
 // vcard/ is one): power-on/reset, the ATR, and one C-APDU in, one R-APDU out. It knows nothing
-// of ISO 7816 logic, ES10 or files, so readers/ depends on common/ alone and the card on
-// nothing in readers/ but this header.
+// of ISO 7816 logic, ES10 or files, so readers/ depends on common/ alone. A card implements this
+// header; whoever wants it as a Reader wraps it in an InProcessReader (in_process_reader.h).
 //
 // Threading: not thread-safe; one caller at a time, like every Reader.
 #pragma once

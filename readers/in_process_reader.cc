@@ -1,5 +1,7 @@
 #include "readers/in_process_reader.h"
 
+#include <utility>
+
 #include "readers/atr.h"
 
 namespace esim {

@@ -23,6 +23,7 @@ class InProcessReader : public Reader {
   // The card's R-APDU; kReaderError when the card sends none (an injected lost answer),
   // after which the card has been reset, as a real reader's card would be.
   Result<Bytes> Transmit(ByteView command) override;
+  // The card's ATR.
   Bytes Atr() const override;
   // The name given at construction.
   std::string Name() const override;

@@ -196,17 +196,10 @@ int RunRemove(const CliContext& context, Output& out, const SeqOptions& options)
   if (!numbers.ok()) return out.Error(numbers.status());
   ChangeCommand command;
   command.plan = [&](GuardedSession& guarded) -> Result<ChangePlan> {
-    ChangePlan plan = PlanNotificationRemoval(*numbers);
-    if (guarded.dry_run()) return plan;
-    plan.confirmation = [path = guarded.journal().path()](const std::vector<JournalEntry>& journaled) {
-      std::vector<JournalEntry> unaccepted;
-      for (const auto& e : journaled) {
-        if (!e.accepted_at_ms) unaccepted.push_back(e);
-      }
-      if (unaccepted.empty()) return std::optional<ConfirmationRequest>();
-      return std::optional<ConfirmationRequest>(RemoveConfirmation(unaccepted, path));
-    };
-    return plan;
+    const std::string path = guarded.dry_run() ? std::string() : guarded.journal().path();
+    return PlanNotificationRemoval(*numbers, [path](const std::vector<JournalEntry>& unaccepted) {
+      return RemoveConfirmation(unaccepted, path);
+    });
   };
   command.afterwards = [](const ChangePlan&) { return std::string("journal each notification before it is removed"); };
   command.receipt = [](Output& print, GuardedSession&, const ChangePlan&, const ChangeReceipt& receipt) {

@@ -10,15 +10,30 @@ namespace esim {
 
 namespace {
 
-bool IsNotificationStep(const ChangeStep& step) { return step.kind != StepKind::kCommand; }
+bool IsNotificationStep(const ChangeStep& step) {
+  return step.kind == StepKind::kRemoveNotification || step.kind == StepKind::kSettleNotification;
+}
 
-int64_t SeqOf(const ChangeStep& step) { return std::get<es10::NotificationSentRequest>(step.request).seqNumber; }
+// A plan the pipeline cannot run as it says is refused before anything is sent.
+Status CheckPlan(const ChangePlan& plan) {
+  for (const auto& step : plan.steps) {
+    const bool sends_notification_sent =
+        step.request && std::holds_alternative<es10::NotificationSentRequest>(*step.request);
+    const bool well_formed = step.kind == StepKind::kFlow ? static_cast<bool>(step.flow)
+                             : IsNotificationStep(step)   ? sends_notification_sent
+                                                          : step.request.has_value();
+    if (!well_formed) {
+      return Status(ErrorCode::kInternal, "plan step \"" + step.operation + "\" is malformed; nothing was sent");
+    }
+  }
+  return Status::Ok();
+}
 
 // 1. Journals the notifications of the plan's notification steps, in step order.
 Result<std::vector<JournalEntry>> JournalFirst(GuardedSession& guarded, const ChangePlan& plan) {
   std::vector<int64_t> seqs;
   for (const auto& step : plan.steps) {
-    if (IsNotificationStep(step)) seqs.push_back(SeqOf(step));
+    if (IsNotificationStep(step)) seqs.push_back(step.seq_number());
   }
   if (seqs.empty()) return std::vector<JournalEntry>{};
   if (plan.listed_seqs) return guarded.keeper().CaptureListed(guarded.eid(), seqs, *plan.listed_seqs);
@@ -53,7 +68,8 @@ void ReadBackInto(CardSession& card, const ChangePlan& plan, ChangeReceipt& rece
   }
   receipt.profile_after = *now;
   if (!receipt.failure.ok()) return;
-  const auto intended = IntendedState(plan.steps.back().request);
+  if (!plan.steps.back().request) return;
+  const auto intended = IntendedState(*plan.steps.back().request);
   const bool as_intended = intended ? now->has_value() && (*now)->profileState == *intended : !now->has_value();
   if (!as_intended) {
     receipt.read_back = Status(ErrorCode::kCardStatus,
@@ -64,15 +80,21 @@ void ReadBackInto(CardSession& card, const ChangePlan& plan, ChangeReceipt& rece
 
 }  // namespace
 
+int64_t ChangeStep::seq_number() const {
+  const auto* sent = request ? std::get_if<es10::NotificationSentRequest>(&*request) : nullptr;
+  return sent ? sent->seqNumber : -1;
+}
+
 bool ChangePlan::captures_notifications() const {
   for (const auto& step : steps) {
-    if (step.kind == StepKind::kCommand && step.makes_notifications) return true;
+    if ((step.kind == StepKind::kCommand || step.kind == StepKind::kFlow) && step.makes_notifications) return true;
   }
   return false;
 }
 
 Result<ChangeReceipt> RunChangePlan(GuardedSession& guarded, const ChangePlan& plan, Confirmer& confirmer,
                                     const KeeperProgress& progress) {
+  ESIM_RETURN_IF_ERROR(CheckPlan(plan));
   ChangeReceipt receipt;
   ESIM_ASSIGN_OR_RETURN(receipt.journaled_first, JournalFirst(guarded, plan));
   if (plan.confirmation) {
@@ -94,13 +116,14 @@ Result<ChangeReceipt> RunChangePlan(GuardedSession& guarded, const ChangePlan& p
     std::optional<AppliedChange> applied;
     auto ran = RunJournaled(
         guarded.context(), step.operation, journaled ? journaled->record.iccid : step.iccid,
-        [&]() -> Status {
-          auto result = ApplyChange(guarded.card(), step.request);
+        [&](int64_t operation_id) -> Status {
+          FlowContext flow{guarded.card(), guarded.journal(), operation_id};
+          auto result = step.kind == StepKind::kFlow ? step.flow(flow) : ApplyChange(guarded.card(), *step.request);
           if (!result.ok()) return result.status();
           applied = *result;
           return Status::Ok();
         },
-        step.kind == StepKind::kCommand && step.makes_notifications);
+        step.kind != StepKind::kRemoveNotification && step.makes_notifications);
     if (!ran.ok()) {
       receipt.failure = ran.status();
       receipt.journal_failed = true;
@@ -135,11 +158,19 @@ Result<ChangeReceipt> RunChangePlan(GuardedSession& guarded, const ChangePlan& p
 }
 
 Result<std::vector<PlannedApdus>> PlanApdus(CardSession& card, const ChangePlan& plan) {
+  ESIM_RETURN_IF_ERROR(CheckPlan(plan));
   std::vector<PlannedApdus> planned;
-  for (const auto& step : plan.steps) {
-    if (step.kind == StepKind::kSettleNotification && !step.on_card) continue;
-    ESIM_ASSIGN_OR_RETURN(auto apdus, PlanChangeApdus(card, step.request));
-    planned.push_back({step.description, std::move(apdus)});
+  // In the order they run: settle steps after every other step.
+  for (const bool settling : {false, true}) {
+    for (const auto& step : plan.steps) {
+      if ((step.kind == StepKind::kSettleNotification) != settling) continue;
+      PlannedApdus shown{step.description, {}};
+      const bool reaches_card = step.request && (step.kind != StepKind::kSettleNotification || step.on_card);
+      if (reaches_card) {
+        ESIM_ASSIGN_OR_RETURN(shown.apdus, PlanChangeApdus(card, *step.request));
+      }
+      planned.push_back(std::move(shown));
+    }
   }
   return planned;
 }

@@ -5,9 +5,10 @@
 //      outlive the card's copy before anything is sent);
 //   2. ask the plan's confirmation, if it has one (nothing is sent when it is refused);
 //   3. read the highest seqNumber known before (when a step may make notifications);
-//   4. send each step under the journal: intent committed, request sent, outcome committed,
-//      new notifications journaled; stop at the first failure;
-//   5. settle the notifications (deliver, commit acceptance, NotificationSent, commit);
+//   4. run each step under the journal: intent committed, request sent (or the flow run),
+//      outcome committed, new notifications journaled; stop at the first failure;
+//   5. settle the notifications (deliver, commit acceptance, NotificationSent, commit): those the
+//      steps made, then those of the plan's settle steps;
 //   6. read the card back;
 // and returns the receipt. PlanApdus encodes the same steps for --dry-run.
 // Not thread-safe: one pipeline run per GuardedSession at a time.
@@ -59,11 +60,12 @@ Result<ChangeReceipt> RunChangePlan(GuardedSession& guarded, const ChangePlan& p
 // A step as --dry-run shows it: its description and the STORE DATA APDUs it sends.
 struct PlannedApdus {
   std::string description;
-  std::vector<Bytes> apdus;
+  std::vector<Bytes> apdus;  // empty: nothing known in advance (a flow) or nothing for the card
 };
 
-// The APDUs of every step of `plan` that would reach the card, encoded as `card` would send
-// them; sends nothing. Settle steps for notifications not on the card are left out.
+// Every step of `plan` in the order RunChangePlan runs them, with its APDUs encoded as `card`
+// would send them; sends nothing. A flow's requests and the NotificationSent of a notification
+// only the journal still holds are not known to reach the card: they are shown without APDUs.
 Result<std::vector<PlannedApdus>> PlanApdus(CardSession& card, const ChangePlan& plan);
 
 }  // namespace esim

@@ -131,9 +131,19 @@ ChangePlan PlanDefaultSmdpAddress(const std::string& address) {
   return OneCommand("setDefaultDpAddress", std::move(step));
 }
 
-ChangePlan PlanNotificationRemoval(const std::vector<int64_t>& seqs) {
+ChangePlan PlanNotificationRemoval(const std::vector<int64_t>& seqs,
+                                   std::function<ConfirmationRequest(const std::vector<JournalEntry>& unaccepted)> ask) {
   ChangePlan plan;
   plan.operation = "remove";
+  // Removing what the carrier does not have leaves the journal as its only copy: always asked.
+  plan.confirmation = [ask = std::move(ask)](const std::vector<JournalEntry>& journaled) {
+    std::vector<JournalEntry> unaccepted;
+    for (const auto& e : journaled) {
+      if (!e.accepted_at_ms) unaccepted.push_back(e);
+    }
+    if (unaccepted.empty()) return std::optional<ConfirmationRequest>();
+    return std::optional<ConfirmationRequest>(ask(unaccepted));
+  };
   for (int64_t seq : seqs) {
     ChangeStep step;
     step.kind = StepKind::kRemoveNotification;
@@ -172,7 +182,8 @@ Result<ChangePlan> PlanNotificationProcessing(CardSession& card, const std::vect
       step.description = "after " + on_card->second->notificationAddress + " accepts notification " +
                          std::to_string(seq) + ": remove it (NotificationSent)";
     } else {
-      step.description = "notification " + std::to_string(seq) + " (not on the card; settled from the journal)";
+      step.description = "notification " + std::to_string(seq) +
+                         " is not on the card: deliver it from the journal if it is not accepted yet";
     }
     plan.steps.push_back(std::move(step));
   }

@@ -2,11 +2,13 @@
 //
 // Each builder checks what it can against the card before anything is sent (a plan that
 // cannot run is an error with nothing changed) and returns the ChangePlan that --dry-run shows
-// and RunChangePlan runs. A builder sends only reads (noted per function); the confirmation's
-// wording is the caller's (plan.confirmation). Not thread-safe (one CardSession per thread).
+// and RunChangePlan runs. A builder sends only reads (noted per function). When a plan must ask,
+// the builder decides that it asks; the caller may word the question (plan.confirmation, or the
+// `ask` of PlanNotificationRemoval). Not thread-safe (one CardSession per thread).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,8 +44,10 @@ Result<ChangePlan> PlanMemoryReset(CardSession& card, const MemoryResetChoice& c
 ChangePlan PlanDefaultSmdpAddress(const std::string& address);
 
 // NotificationSent for each of `seqs`, in order, each journaled first (operation "remove").
-// Sends nothing: the pipeline lists and journals them before it asks or sends.
-ChangePlan PlanNotificationRemoval(const std::vector<int64_t>& seqs);
+// When any of them is not accepted by its SM-DP+, the pipeline asks `ask(unaccepted)` before
+// removing anything. Sends nothing: the pipeline lists and journals them before it asks or sends.
+ChangePlan PlanNotificationRemoval(const std::vector<int64_t>& seqs,
+                                   std::function<ConfirmationRequest(const std::vector<JournalEntry>& unaccepted)> ask);
 
 // Journal, deliver, and remove once accepted, the notifications `seqs` (empty: every one on
 // the card, in seqNumber order) (operation "process"). One ListNotification, which the

@@ -15,6 +15,14 @@ Result<int64_t> HighestSeqBefore(GuardedContext& context) {
 Result<JournaledStep> RunJournaled(GuardedContext& context, const std::string& operation,
                                    const std::optional<std::string>& iccid,
                                    const std::function<Status()>& command, bool capture_notifications) {
+  return RunJournaled(
+      context, operation, iccid, [&command](int64_t) { return command(); }, capture_notifications);
+}
+
+Result<JournaledStep> RunJournaled(GuardedContext& context, const std::string& operation,
+                                   const std::optional<std::string>& iccid,
+                                   const std::function<Status(int64_t operation_id)>& command,
+                                   bool capture_notifications) {
   JournaledStep step;
   step.operation = operation;
   OperationRecord record{WallClockMs(), context.session.reader_name(), context.eid, iccid, operation};
@@ -22,7 +30,7 @@ Result<JournaledStep> RunJournaled(GuardedContext& context, const std::string& o
   if (!id.ok()) return JournalFailure(id.status());
   step.operation_id = *id;
 
-  step.status = command();
+  step.status = command(step.operation_id);
   CrashPoint("after-command");
 
   const int64_t code = step.status.ok() ? 0 : ExitCodeFor(step.status.code());

@@ -45,6 +45,12 @@ Result<int64_t> HighestSeqBefore(GuardedContext& context);
 // Runs `command` under the journal (see the file comment); with `capture_notifications`
 // (needs HighestSeqBefore first) then journals the notifications it produced. Fails only when
 // the journal cannot be written (kJournalUnavailable); the command's own failure is in the step.
+// `command` is given the operation's journal id (for records of its own).
+Result<JournaledStep> RunJournaled(GuardedContext& context, const std::string& operation,
+                                   const std::optional<std::string>& iccid,
+                                   const std::function<Status(int64_t operation_id)>& command,
+                                   bool capture_notifications = true);
+// As above, for a command that needs no journal id.
 Result<JournaledStep> RunJournaled(GuardedContext& context, const std::string& operation,
                                    const std::optional<std::string>& iccid,
                                    const std::function<Status()>& command, bool capture_notifications = true);

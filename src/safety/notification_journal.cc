@@ -216,7 +216,7 @@ const char* NotificationStateName(NotificationState state) {
   return "unknown";
 }
 
-void NotificationJournal::DbCloser::operator()(sqlite3* db) const { Sql().close_v2(db); }
+void NotificationJournal::DbCloser::operator()(sqlite3* db) const { SqliteApi().close_v2(db); }
 
 NotificationJournal::NotificationJournal(Key, std::string path, sqlite3* db)
     : path_(std::move(path)), db_(db) {}
@@ -260,13 +260,13 @@ Result<std::unique_ptr<NotificationJournal>> NotificationJournal::Open(const std
   sqlite3* raw = nullptr;
   // No SQLITE_OPEN_CREATE: CreateFile made the file with the right mode; if it vanished since,
   // failing beats SQLite creating it with umask-derived permissions.
-  int rc = Sql().open_v2(path.c_str(), &raw,
+  int rc = SqliteApi().open_v2(path.c_str(), &raw,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
                            nullptr);
   auto journal = std::make_unique<NotificationJournal>(Key{}, path, raw);  // owns raw, even on error
   sqlite3* db = journal->db_.get();
   if (rc != SQLITE_OK) return JournalSqlError(path, db, rc, "cannot open");
-  Sql().busy_timeout(db, kBusyTimeoutMs);
+  SqliteApi().busy_timeout(db, kBusyTimeoutMs);
 
   // journal_mode=WAL answers the mode in force; anything else means WAL could not be set.
   ESIM_ASSIGN_OR_RETURN(std::string mode, PragmaText(path, db, "PRAGMA journal_mode=WAL"));
@@ -301,7 +301,7 @@ Result<int64_t> NotificationJournal::BeginOperation(const OperationRecord& op) {
                             "VALUES (?1, ?2, ?3, ?4, ?5)"));
   s.Bind(1, op.started_at_ms).Bind(2, op.reader).Bind(3, op.eid).Bind(4, op.iccid).Bind(5, op.operation);
   ESIM_RETURN_IF_ERROR(s.Run());
-  int64_t id = Sql().last_insert_rowid(db);
+  int64_t id = SqliteApi().last_insert_rowid(db);
   ESIM_RETURN_IF_ERROR(tx.Commit());
   return id;
 }
@@ -316,7 +316,7 @@ Status NotificationJournal::FinishOperation(int64_t id, int64_t result_code,
                                               "WHERE id = ?1 AND finished_at_ms IS NULL"));
   s.Bind(1, id).Bind(2, finished_at_ms).Bind(3, result_code).Bind(4, message);
   ESIM_RETURN_IF_ERROR(s.Run());
-  if (Sql().changes(db) == 0) {
+  if (SqliteApi().changes(db) == 0) {
     return Status(ErrorCode::kInvalidInput, "the notification journal has no unfinished operation "
                                             "with id " + std::to_string(id));
   }
@@ -372,7 +372,7 @@ Result<int64_t> NotificationJournal::RecordNotification(const NotificationRecord
   s.Bind(1, n.eid).Bind(2, n.seq_number).Bind(3, n.event).Bind(4, n.iccid).Bind(5, n.address);
   s.Bind(6, n.der).Bind(7, n.read_at_ms).Bind(8, n.operation_id);
   ESIM_RETURN_IF_ERROR(s.Run());
-  int64_t id = Sql().last_insert_rowid(db);
+  int64_t id = SqliteApi().last_insert_rowid(db);
   ESIM_RETURN_IF_ERROR(tx.Commit());
   return id;
 }

@@ -58,8 +58,8 @@ class NotificationKeeper {
   // empty). A seqNumber not on the card is kNothingToDelete unless already journaled, in
   // which case its journal entry is returned. Needs a session.
   Result<std::vector<JournalEntry>> CaptureSeqs(const std::string& eid, const std::vector<int64_t>& seqs);
-  // As CaptureSeqs for the given (non-empty) `seqs`, with `listed` the seqNumbers the card
-  // listed moments ago: no ListNotification of its own. Needs a session.
+  // As CaptureSeqs for exactly `seqs` (none: nothing is journaled), with `listed` the
+  // seqNumbers the card listed moments ago: no ListNotification of its own. Needs a session.
   Result<std::vector<JournalEntry>> CaptureListed(const std::string& eid, const std::vector<int64_t>& seqs,
                                                   const std::vector<int64_t>& listed);
 

@@ -2,7 +2,7 @@
 
 namespace esim {
 
-const SqliteLibrary& Sql() { return *SqliteLibrary::Load().value(); }
+const SqliteLibrary& SqliteApi() { return *SqliteLibrary::Load().value(); }
 
 Status JournalIoError(const std::string& path, const std::string& what) {
   return Status(ErrorCode::kIo, "notification journal " + path + ": " + what);
@@ -10,8 +10,8 @@ Status JournalIoError(const std::string& path, const std::string& what) {
 
 Status JournalSqlError(const std::string& path, sqlite3* db, int rc, const std::string& what) {
   std::string msg = what + ": ";
-  msg += db != nullptr ? Sql().errmsg(db) : Sql().errstr(rc);
-  msg += " (" + std::string(Sql().errstr(rc)) + ", code " + std::to_string(rc) + ")";
+  msg += db != nullptr ? SqliteApi().errmsg(db) : SqliteApi().errstr(rc);
+  msg += " (" + std::string(SqliteApi().errstr(rc)) + ", code " + std::to_string(rc) + ")";
   switch (rc & 0xff) {
     case SQLITE_FULL: msg += "; the disk is full"; break;
     case SQLITE_READONLY:
@@ -24,8 +24,8 @@ Status JournalSqlError(const std::string& path, sqlite3* db, int rc, const std::
 
 Status SqlExec(const std::string& path, sqlite3* db, const char* sql) {
   char* err = nullptr;
-  int rc = Sql().exec(db, sql, nullptr, nullptr, &err);
-  std::unique_ptr<char, decltype(Sql().free)> owned(err, Sql().free);
+  int rc = SqliteApi().exec(db, sql, nullptr, nullptr, &err);
+  std::unique_ptr<char, decltype(SqliteApi().free)> owned(err, SqliteApi().free);
   if (rc == SQLITE_OK) return Status::Ok();
   return JournalSqlError(path, db, rc, std::string("running \"") + sql + "\"");
 }

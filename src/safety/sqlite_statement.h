@@ -2,7 +2,7 @@
 // typed columns, a transaction that rolls back unless committed, a one-shot exec, and errors
 // that name the journal's path (kIo, with SQLite's message and what a user can check).
 //
-// SQLite is opened on first use (sqlite_library.h): these helpers reach it through Sql(), valid
+// SQLite is opened on first use (sqlite_library.h): these helpers reach it through SqliteApi(), valid
 // only after SqliteLibrary::Load() succeeded, which NotificationJournal::Open ensures. Each
 // object belongs to one connection and is not thread-safe, like the connection.
 #pragma once
@@ -23,7 +23,7 @@
 namespace esim {
 
 // SQLite's entry points (loaded: see the file comment).
-const SqliteLibrary& Sql();
+const SqliteLibrary& SqliteApi();
 
 // kIo: "notification journal PATH: WHAT".
 Status JournalIoError(const std::string& path, const std::string& what);
@@ -31,50 +31,55 @@ Status JournalIoError(const std::string& path, const std::string& what);
 // fix (disk full, read-only), what to look at.
 Status JournalSqlError(const std::string& path, sqlite3* db, int rc, const std::string& what);
 
-// SQLITE_TRANSIENT is an old-style cast in sqlite3.h; this is the same value.
+// SQLITE_TRANSIENT (SQLite copies a bound value at once); sqlite3.h spells it as an old-style
+// cast, this is the same value.
 inline const sqlite3_destructor_type kSqlTransient =
     reinterpret_cast<sqlite3_destructor_type>(static_cast<intptr_t>(-1));
 
+// Finalizes a statement when its owner goes (unique_ptr deleter).
 struct StatementFinalizer {
-  void operator()(sqlite3_stmt* s) const { Sql().finalize(s); }
+  void operator()(sqlite3_stmt* s) const { SqliteApi().finalize(s); }
 };
 
 // A prepared statement bound to one connection; errors carry the journal path.
 class SqlStatement {
  public:
+  // Compiles `sql` on `db`; errors name `path` and the statement.
   static Result<SqlStatement> Prepare(const std::string& path, sqlite3* db, std::string_view sql) {
     sqlite3_stmt* raw = nullptr;
-    int rc = Sql().prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+    int rc = SqliteApi().prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
     SqlStatement stmt(path, db, raw);  // owns raw even on failure
     if (rc != SQLITE_OK) return JournalSqlError(path, db, rc, "preparing \"" + std::string(sql) + "\"");
     return stmt;
   }
 
-  SqlStatement& Bind(int i, int64_t v) { Check(Sql().bind_int64(s_.get(), i, v)); return *this; }
+  // Bind(i, v) sets parameter ?i (from 1): an integer, text, a blob (empty stays x'', not NULL),
+  // or NULL for an empty optional. A failure is kept and reported by the next Step().
+  SqlStatement& Bind(int i, int64_t v) { Check(SqliteApi().bind_int64(s_.get(), i, v)); return *this; }
   SqlStatement& Bind(int i, const std::string& v) {
-    Check(Sql().bind_text64(s_.get(), i, v.data(), v.size(), kSqlTransient, SQLITE_UTF8));
+    Check(SqliteApi().bind_text64(s_.get(), i, v.data(), v.size(), kSqlTransient, SQLITE_UTF8));
     return *this;
   }
   SqlStatement& Bind(int i, const Bytes& v) {
     // An empty vector's data() may be null, which SQLite would store as NULL, not as x''.
     static const uint8_t kEmpty = 0;
-    Check(Sql().bind_blob64(s_.get(), i, v.empty() ? &kEmpty : v.data(), v.size(), kSqlTransient));
+    Check(SqliteApi().bind_blob64(s_.get(), i, v.empty() ? &kEmpty : v.data(), v.size(), kSqlTransient));
     return *this;
   }
   template <typename T>
   SqlStatement& Bind(int i, const std::optional<T>& v) {
     if (v) return Bind(i, *v);
-    Check(Sql().bind_null(s_.get(), i));
+    Check(SqliteApi().bind_null(s_.get(), i));
     return *this;
   }
 
   // Steps once: true when a row is available, false when done.
   Result<bool> Step() {
     if (bind_rc_ != SQLITE_OK) return JournalSqlError(path_, db_, bind_rc_, "binding a value");
-    int rc = Sql().step(s_.get());
+    int rc = SqliteApi().step(s_.get());
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    return JournalSqlError(path_, db_, rc, "running \"" + std::string(Sql().sql(s_.get())) + "\"");
+    return JournalSqlError(path_, db_, rc, "running \"" + std::string(SqliteApi().sql(s_.get())) + "\"");
   }
   // Steps to completion, for statements that return no rows.
   Status Run() {
@@ -83,24 +88,31 @@ class SqlStatement {
     return Status::Ok();
   }
 
-  bool IsNull(int c) const { return Sql().column_type(s_.get(), c) == SQLITE_NULL; }
-  int64_t Int(int c) const { return Sql().column_int64(s_.get(), c); }
+  // Column accessors for the current row, column `c` from 0.
+  // True when the column is NULL.
+  bool IsNull(int c) const { return SqliteApi().column_type(s_.get(), c) == SQLITE_NULL; }
+  // The column as an integer (0 for NULL).
+  int64_t Int(int c) const { return SqliteApi().column_int64(s_.get(), c); }
+  // The column as an integer; nullopt for NULL.
   std::optional<int64_t> OptInt(int c) const {
     return IsNull(c) ? std::nullopt : std::optional<int64_t>(Int(c));
   }
+  // The column as text, its exact bytes ("" for NULL).
   std::string Text(int c) const {
-    const unsigned char* p = Sql().column_text(s_.get(), c);
+    const unsigned char* p = SqliteApi().column_text(s_.get(), c);
     if (p == nullptr) return {};
     return std::string(reinterpret_cast<const char*>(p),
-                       static_cast<size_t>(Sql().column_bytes(s_.get(), c)));
+                       static_cast<size_t>(SqliteApi().column_bytes(s_.get(), c)));
   }
+  // The column as text; nullopt for NULL.
   std::optional<std::string> OptText(int c) const {
     return IsNull(c) ? std::nullopt : std::optional<std::string>(Text(c));
   }
+  // The column as bytes (empty for NULL).
   Bytes Blob(int c) const {
-    const auto* p = static_cast<const uint8_t*>(Sql().column_blob(s_.get(), c));
+    const auto* p = static_cast<const uint8_t*>(SqliteApi().column_blob(s_.get(), c));
     if (p == nullptr) return {};
-    return Bytes(p, p + Sql().column_bytes(s_.get(), c));
+    return Bytes(p, p + SqliteApi().column_bytes(s_.get(), c));
   }
 
  private:
@@ -130,7 +142,7 @@ class SqlTransaction {
   SqlTransaction(SqlTransaction&& o) noexcept : path_(std::move(o.path_)), db_(std::exchange(o.db_, nullptr)) {}
   SqlTransaction& operator=(SqlTransaction&&) = delete;
   ~SqlTransaction() {
-    if (db_ != nullptr) Sql().exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (db_ != nullptr) SqliteApi().exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   Status Commit() {
     Status s = SqlExec(path_, db_, "COMMIT");
@@ -145,6 +157,5 @@ class SqlTransaction {
   std::string path_;
   sqlite3* db_;
 };
-
 
 }  // namespace esim

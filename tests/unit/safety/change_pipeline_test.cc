@@ -195,12 +195,14 @@ TEST_F(PipelineTest, AFailedStepStopsThePlanAndTheReceiptSaysWhy) {
 }
 
 TEST_F(PipelineTest, RemovalJournalsEveryNotificationBeforeAskingAndMarksEachRemoved) {
-  ChangePlan plan = PlanNotificationRemoval({7, 9});
   std::vector<int64_t> seen_at_question;
-  plan.confirmation = [&](const std::vector<JournalEntry>& journaled) {
-    for (const auto& e : journaled) seen_at_question.push_back(e.record.seq_number);
-    return std::optional<ConfirmationRequest>(ConfirmationRequest{"remove?", "remove", "> "});
-  };
+  ChangePlan plan = PlanNotificationRemoval({7, 9}, [&](const std::vector<JournalEntry>& unaccepted) {
+    for (const auto& e : unaccepted) {
+      seen_at_question.push_back(e.record.seq_number);
+      EXPECT_FALSE(e.record.der.empty());  // the signed bytes are on disk before the question
+    }
+    return ConfirmationRequest{"remove?", "remove", "> "};
+  });
   ScriptedConfirmer yes(true);
   auto receipt = RunChangePlan(*guarded_, plan, yes);
   ASSERT_TRUE(receipt.ok()) << receipt.status().message();
@@ -221,10 +223,9 @@ TEST_F(PipelineTest, RemovalJournalsEveryNotificationBeforeAskingAndMarksEachRem
 }
 
 TEST_F(PipelineTest, ARefusedRemovalLeavesEveryNotificationOnTheCardAndInTheJournal) {
-  ChangePlan plan = PlanNotificationRemoval({8});
-  plan.confirmation = [](const std::vector<JournalEntry>&) {
-    return std::optional<ConfirmationRequest>(ConfirmationRequest{"remove?", "remove", "> "});
-  };
+  ChangePlan plan = PlanNotificationRemoval({8}, [](const std::vector<JournalEntry>&) {
+    return ConfirmationRequest{"remove?", "remove", "> "};
+  });
   ScriptedConfirmer no(false);
   auto receipt = RunChangePlan(*guarded_, plan, no);
   ASSERT_FALSE(receipt.ok());
@@ -264,7 +265,8 @@ TEST_F(PipelineTest, ProcessingANotificationNowhereIsNothingToDelete) {
   EXPECT_FALSE(plan->steps[0].on_card);
   auto planned = PlanApdus(guarded_->card(), *plan);
   ASSERT_TRUE(planned.ok());
-  EXPECT_TRUE(planned->empty());  // nothing of it would reach the card
+  ASSERT_EQ(planned->size(), 1u);
+  EXPECT_TRUE((*planned)[0].apdus.empty());  // nothing of it would reach the card
   ScriptedConfirmer yes(true);
   auto receipt = RunChangePlan(*guarded_, *plan, yes);
   ASSERT_FALSE(receipt.ok());
@@ -285,6 +287,82 @@ TEST_F(PipelineTest, AQuietStepReadsNoNotificationsAndReadsNothingBack) {
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_NE(sent[0].find("BF29"), std::string::npos);
   EXPECT_EQ(Profile(kDisabled)->profileNickname, "Travel");
+}
+
+TEST_F(PipelineTest, RemovingOnlyAcceptedNotificationsAsksNothing) {
+  auto captured = guarded_->keeper().CaptureSeqs(guarded_->eid(), {8});
+  ASSERT_TRUE(captured.ok()) << captured.status().message();
+  ASSERT_TRUE(guarded_->journal().MarkAccepted((*captured)[0].id, 1700000000000).ok());
+  bool asked = false;
+  ChangePlan plan = PlanNotificationRemoval({8}, [&](const std::vector<JournalEntry>&) {
+    asked = true;
+    return ConfirmationRequest{"remove?", "remove", "> "};
+  });
+  ScriptedConfirmer no(false);  // would refuse, were it asked
+  auto receipt = RunChangePlan(*guarded_, plan, no);
+  ASSERT_TRUE(receipt.ok()) << receipt.status().message();
+  EXPECT_FALSE(asked);
+  EXPECT_TRUE(no.asked.empty());
+  EXPECT_EQ(OnCard(), (std::vector<int64_t>{7, 9}));
+}
+
+TEST_F(PipelineTest, AFlowStepBuildsItsRequestsAsItRunsUnderItsOwnJournalRecord) {
+  ChangePlan plan;
+  plan.operation = "flow";
+  ChangeStep step;
+  step.kind = StepKind::kFlow;
+  step.operation = "two-nicknames";
+  step.description = "name two profiles";
+  step.makes_notifications = true;
+  int64_t seen_operation = 0;
+  step.flow = [&](FlowContext& flow) -> Result<AppliedChange> {
+    seen_operation = flow.operation_id;
+    // The intent is on disk before the flow sends anything; the outcome is not yet.
+    auto op = flow.journal.GetOperation(flow.operation_id);
+    EXPECT_TRUE(op.ok());
+    if (op.ok()) {
+      EXPECT_FALSE(op->result_code.has_value());
+    }
+    ESIM_RETURN_IF_ERROR(ApplyChange(flow.card, es10::SetNicknameRequest{kDisabled, "First"}).status());
+    // The second request depends on the first answer, as a download's do.
+    auto first = ListProfiles(flow.card, {});
+    if (!first.ok()) return first.status();
+    return ApplyChange(flow.card, es10::SetNicknameRequest{kEnabled, "After " + std::to_string(first->size())});
+  };
+  plan.steps.push_back(step);
+  auto planned = PlanApdus(guarded_->card(), plan);
+  ASSERT_TRUE(planned.ok()) << planned.status().message();
+  ASSERT_EQ(planned->size(), 1u);
+  EXPECT_TRUE((*planned)[0].apdus.empty());  // not known before it runs
+
+  ScriptedConfirmer yes(true);
+  auto receipt = RunChangePlan(*guarded_, plan, yes);
+  ASSERT_TRUE(receipt.ok()) << receipt.status().message();
+  EXPECT_TRUE(receipt->failure.ok()) << receipt->failure.message();
+  ASSERT_EQ(receipt->steps.size(), 1u);
+  EXPECT_EQ(receipt->steps[0].operation_id, seen_operation);
+  auto op = guarded_->journal().GetOperation(seen_operation);
+  ASSERT_TRUE(op.ok());
+  EXPECT_EQ(op->result_code, 0);
+  EXPECT_EQ(Profile(kDisabled)->profileNickname, "First");
+  EXPECT_EQ(Profile(kEnabled)->profileNickname, "After 3");
+}
+
+TEST_F(PipelineTest, AMalformedPlanIsRefusedBeforeAnythingIsSent) {
+  ChangePlan plan;
+  plan.operation = "broken";
+  ChangeStep step;
+  step.kind = StepKind::kRemoveNotification;  // but no NotificationSent to send
+  step.operation = "notification-remove";
+  step.request = es10::SetNicknameRequest{kDisabled, "x"};
+  plan.steps.push_back(step);
+  Sent();
+  ScriptedConfirmer yes(true);
+  auto receipt = RunChangePlan(*guarded_, plan, yes);
+  ASSERT_FALSE(receipt.ok());
+  EXPECT_EQ(receipt.status().code(), ErrorCode::kInternal);
+  EXPECT_TRUE(Sent().empty());
+  EXPECT_FALSE(PlanApdus(guarded_->card(), plan).ok());
 }
 
 }  // namespace

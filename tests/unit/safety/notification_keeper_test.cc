@@ -568,9 +568,10 @@ TEST_F(safetyRunJournaled, FailingCommandWithoutCardTrafficIsJournaledAsFailed) 
 std::vector<StateChange> Changes(const ChangePlan& plan) {
   std::vector<StateChange> changes;
   for (const auto& step : plan.steps) {
-    if (std::holds_alternative<es10::EnableProfileRequest>(step.request)) changes.push_back(StateChange::kEnable);
-    if (std::holds_alternative<es10::DisableProfileRequest>(step.request)) changes.push_back(StateChange::kDisable);
-    if (std::holds_alternative<es10::DeleteProfileRequest>(step.request)) changes.push_back(StateChange::kDelete);
+    if (!step.request) continue;
+    if (std::holds_alternative<es10::EnableProfileRequest>(*step.request)) changes.push_back(StateChange::kEnable);
+    if (std::holds_alternative<es10::DisableProfileRequest>(*step.request)) changes.push_back(StateChange::kDisable);
+    if (std::holds_alternative<es10::DeleteProfileRequest>(*step.request)) changes.push_back(StateChange::kDelete);
   }
   return changes;
 }
