@@ -288,6 +288,14 @@ card_view dry_after
 expect_eq "--dry-run: profile list unchanged" "$PROFILES_BEFORE" "$CARD_PROFILES"
 expect_eq "--dry-run: notifications unchanged" "$SEQS_BEFORE" "$CARD_SEQS"
 expect_eq "--dry-run: no journal created" absent "$(if [ -e "$J" ] || [ -e "$WORK/dry" ]; then echo present; else echo absent; fi)"
+# The plan shown is the plan that runs: the real delete sends exactly the dry run's APDUs.
+J=$WORK/dry-real.db
+on_card dry_real profile delete "$CONTOSO" --yes --no-notify --trace "$WORK/dry-real.trace"
+expect_eq "--dry-run, then for real: exit 0" 0 "$RC"
+SENT=$(sed -n 's/^> \([0-9A-F]*\).*$/\1/p' "$WORK/dry-real.trace")
+for apdu in $APDUS; do
+  expect_eq "--dry-run APDU ${apdu:0:24}... is sent by the real run" 1 "$(grep -cx "$apdu" <<<"$SENT" || true)"
+done
 
 # === 9. Confirmation without a terminal ========================================================
 new_state confirm '.notifications = [{seqNumber: 10, event: "disable", address: "'$HOST'", iccid: "'$CONTOSO'"}]
