@@ -39,11 +39,6 @@ const char* PastTense(StateChange change) {
   return "";
 }
 
-std::string StateText(const std::optional<es10::ProfileState>& state) {
-  if (!state) return "unknown";
-  return *state == es10::ProfileState::kEnabled ? "enabled" : "disabled";
-}
-
 std::string IdOf(const es10::ProfileInfo& info) { return ProfileIdText(ProfileIdOf(info)); }
 
 ConfirmationRequest DeleteConfirmation(const ChangePlan& plan, const std::string& eid) {
@@ -52,7 +47,7 @@ ConfirmationRequest DeleteConfirmation(const ChangePlan& plan, const std::string
   summary += "  ICCID:     " + p.iccid.value_or("-") + "\n";
   summary += "  Name:      " + p.profileName.value_or("-") + "\n";
   summary += "  Provider:  " + p.serviceProviderName.value_or("-") + "\n";
-  summary += "  State:     " + StateText(p.profileState) + "\n";
+  summary += "  State:     " + ProfileStateText(p.profileState) + "\n";
   if (plan.steps.size() > 1) summary += "It is enabled: it will be disabled first (the line stops now), then deleted.\n";
   summary += "This is PERMANENT: a deleted profile cannot be restored; the carrier must issue a new one.\n";
   const auto& address = plan.steps.back().notify_address;
@@ -105,7 +100,7 @@ int ChangeReceiptOut(Output& out, GuardedSession& guarded, const ChangePlan& pla
     text += "\n";
   }
   if (receipt.read_back.ok() && receipt.profile_after && *receipt.profile_after) {
-    const std::string state = StateText((*receipt.profile_after)->profileState);
+    const std::string state = ProfileStateText((*receipt.profile_after)->profileState);
     document["readBack"] = {{"present", true}, {"state", state}};
     text += "Read back from the card: the profile is " + state + ".\n";
   } else if (receipt.read_back.ok() && receipt.profile_after) {

@@ -92,6 +92,11 @@ std::string ProfileLabel(const es10::ProfileInfo& info) {
   return names.empty() ? id : id + " (" + names + ")";
 }
 
+std::string ProfileStateText(const std::optional<es10::ProfileState>& state) {
+  if (!state) return "unknown";
+  return *state == es10::ProfileState::kEnabled ? "enabled" : "disabled";
+}
+
 const char* StateChangeName(StateChange change) {
   switch (change) {
     case StateChange::kEnable: return "enable";

@@ -43,5 +43,7 @@ std::string ProfileIdText(const es10::ProfileId& profile);
 std::string ProfileLabel(const es10::ProfileInfo& info);
 // "enable", "disable", "delete".
 const char* StateChangeName(StateChange change);
+// "enabled", "disabled", or "unknown" when the card did not say.
+std::string ProfileStateText(const std::optional<es10::ProfileState>& state);
 
 }  // namespace esim

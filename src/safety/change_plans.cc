@@ -28,11 +28,6 @@ std::optional<std::string> NotifyAddress(const es10::ProfileInfo& info, StateCha
   return std::nullopt;
 }
 
-std::string StateText(const std::optional<es10::ProfileState>& state) {
-  if (!state) return "unknown";
-  return *state == es10::ProfileState::kEnabled ? "enabled" : "disabled";
-}
-
 ChangeRequest RequestFor(StateChange change, const es10::ProfileId& id, bool refresh) {
   switch (change) {
     case StateChange::kEnable: return es10::EnableProfileRequest{id, refresh};
@@ -83,7 +78,7 @@ Result<ChangePlan> PlanProfileChange(CardSession& card, StateChange change, cons
     ChangeStep planned;
     planned.operation = StateChangeName(step);
     planned.description = std::string(StateChangeName(step)) + " profile " + ProfileLabel(target) + ", now " +
-                          StateText(target.profileState);
+                          ProfileStateText(target.profileState);
     planned.iccid = target.iccid;
     planned.request = RequestFor(step, id, step_refresh);
     planned.makes_notifications = true;
