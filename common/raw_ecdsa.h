@@ -7,11 +7,16 @@
 #include <openssl/evp.h>
 
 #include "common/bytes.h"
+#include "common/status.h"
 
 namespace esim {
 
 // True iff `r_s` is 64 bytes and a valid ECDSA-with-SHA-256 signature by `key` over `data`.
 // Leaves no error on libcrypto's error queue.
 bool VerifyRawEcdsaSha256(EVP_PKEY* key, ByteView data, ByteView r_s);
+
+// The ECDSA-with-SHA-256 signature of `data` by the P-256 private `key`, as r||s (64 bytes);
+// kInternal if libcrypto fails.
+Result<Bytes> SignRawEcdsaSha256(EVP_PKEY* key, ByteView data);
 
 }  // namespace esim
