@@ -102,6 +102,7 @@ class Card final : public VirtualEuicc {
     for (Channel& ch : channels_) ch = Channel{};
     channels_[0].open = true;
     proactive_pending_ = false;
+    isdr_.Reset();
   }
 
   Bytes Process(ByteView command) override {
@@ -375,6 +376,9 @@ Result<std::unique_ptr<VirtualEuicc>> VirtualEuicc::Load(const std::string& stat
   config.state_path = options.persist ? state_path : "";
   config.pki_dir = options.pki_dir ? *options.pki_dir : DefaultPkiDir(state_path);
   config.drop_response_after_enable = options.drop_response_after_enable;
+  config.download_fail = options.download_fail;
+  config.bpp_segment_answer = options.bpp_segment_answer;
+  config.bpp_segment_delay_ms = options.bpp_segment_delay_ms;
   return std::unique_ptr<VirtualEuicc>(std::make_unique<Card>(std::move(state), std::move(config), std::move(options)));
 }
 

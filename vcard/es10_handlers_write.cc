@@ -204,6 +204,7 @@ Isdr::Answer Isdr::NotificationSent(const der::Tlv& request) {
   if (it == state_.notifications.end()) return Reply(0xBF30, 1);
   CardState before = state_;
   state_.notification_signatures.erase(it->seqNumber);
+  state_.installation_results.erase(it->seqNumber);
   state_.notifications.erase(it);
   if (auto failed = Commit(std::move(before))) return *failed;
   return Reply(0xBF30, 0);
