@@ -14,11 +14,14 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/objects.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/stack.h>
@@ -44,6 +47,7 @@ namespace esim {
   X(CERTIFICATEPOLICIES_free) \
   X(CERTIFICATEPOLICIES_new) \
   X(CRYPTO_free) \
+  X(CRYPTO_memcmp) \
   X(ECDSA_SIG_free) \
   X(ECDSA_SIG_get0_r) \
   X(ECDSA_SIG_get0_s) \
@@ -52,23 +56,58 @@ namespace esim {
   X(ERR_clear_error) \
   X(ERR_error_string_n) \
   X(ERR_get_error) \
+  X(EVP_CIPHER_CTX_free) \
+  X(EVP_CIPHER_CTX_new) \
+  X(EVP_CIPHER_CTX_set_padding) \
+  X(EVP_CipherFinal_ex) \
+  X(EVP_CipherInit_ex) \
+  X(EVP_CipherUpdate) \
   X(EVP_DigestSign) \
   X(EVP_DigestSignInit) \
   X(EVP_DigestVerify) \
   X(EVP_DigestVerifyInit) \
   X(EVP_EncodeBlock) \
+  X(EVP_KDF_CTX_free) \
+  X(EVP_KDF_CTX_new) \
+  X(EVP_KDF_derive) \
+  X(EVP_KDF_fetch) \
+  X(EVP_KDF_free) \
+  X(EVP_MAC_CTX_free) \
+  X(EVP_MAC_CTX_new) \
+  X(EVP_MAC_fetch) \
+  X(EVP_MAC_final) \
+  X(EVP_MAC_free) \
+  X(EVP_MAC_init) \
+  X(EVP_MAC_update) \
   X(EVP_MD_CTX_free) \
   X(EVP_MD_CTX_new) \
+  X(EVP_PKEY_CTX_free) \
+  X(EVP_PKEY_CTX_new_from_name) \
+  X(EVP_PKEY_CTX_new_from_pkey) \
   X(EVP_PKEY_Q_keygen) \
+  X(EVP_PKEY_derive) \
+  X(EVP_PKEY_derive_init) \
+  X(EVP_PKEY_derive_set_peer_ex) \
   X(EVP_PKEY_free) \
+  X(EVP_PKEY_fromdata) \
+  X(EVP_PKEY_fromdata_init) \
   X(EVP_PKEY_get_base_id) \
   X(EVP_PKEY_get_bits) \
+  X(EVP_PKEY_get_bn_param) \
+  X(EVP_PKEY_get_group_name) \
+  X(EVP_PKEY_public_check) \
+  X(EVP_aes_128_cbc) \
+  X(EVP_aes_128_ecb) \
   X(EVP_sha256) \
   X(OBJ_txt2obj) \
+  X(OPENSSL_cleanse) \
   X(OPENSSL_sk_num) \
   X(OPENSSL_sk_pop_free) \
   X(OPENSSL_sk_push) \
   X(OPENSSL_sk_value) \
+  X(OSSL_PARAM_construct_end) \
+  X(OSSL_PARAM_construct_octet_string) \
+  X(OSSL_PARAM_construct_utf8_string) \
   X(PEM_X509_INFO_read_bio) \
   X(PEM_read_bio_PrivateKey) \
   X(PEM_read_bio_X509) \
