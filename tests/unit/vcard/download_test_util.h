@@ -63,6 +63,7 @@ class DownloadFixture : public CardFixture {
     doc["trustedCiCertificates"] = {Sgp26Dir() + "/CERT_CI_ECDSA_NIST.der"};
     Adjust(doc);
     LoadDoc(doc, Options());
+    ASSERT_EQ(SelectIsdr(), 0x9000);
     dpauth_ = Signer("SK_S_SM_DPauth_ECDSA_NIST.pem", "CERT_S_SM_DPauth_ECDSA_NIST.der");
     dppb_ = Signer("SK_S_SM_DPpb_ECDSA_NIST.pem", "CERT_S_SM_DPpb_ECDSA_NIST.der");
     euicc_ = Signer("SK_EUICC_ECDSA_NIST.pem", "CERT_EUICC_ECDSA_NIST.der");

@@ -123,8 +123,11 @@ TEST_F(DownloadTest, NewChallengeDiscardsTheSession) {
   ASSERT_EQ(Authenticate(challenge).sw, 0x9000);
   Challenge();
   EXPECT_EQ(ErrorCode(Prepare().data), 4);  // noSessionContext
-  // And the old challenge no longer authenticates.
-  EXPECT_EQ(ErrorCode(Authenticate(challenge).data), 6);
+  // And the old challenge no longer authenticates against a new one.
+  Bytes fresh = Challenge();
+  ASSERT_NE(fresh, challenge);
+  EXPECT_EQ(ErrorCode(Authenticate(challenge).data), 6);  // euiccChallengeMismatch
+  EXPECT_EQ(ErrorCode(Authenticate(Challenge()).data), -1);
 }
 
 TEST_F(DownloadTest, ResetDuringTheLoadLeavesNoProfileAndReportsInterruption) {
