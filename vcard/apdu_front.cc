@@ -35,7 +35,9 @@ Bytes ExtendedLengthAtr() {
 constexpr uint8_t kRefreshCommand[] = {0xD0, 0x09, 0x81, 0x03, 0x01, 0x01, 0x06, 0x82, 0x02, 0x81, 0x82};
 
 constexpr size_t kChannels = 20;           // basic channel + 1..19
-constexpr size_t kMaxRequest = 64 * 1024;  // reassembled STORE DATA payload
+// Reassembled STORE DATA payload. Large enough for a whole BoundProfilePackage sent as one
+// sequence (the alternative to segment-by-segment loading), which can exceed 100 KB.
+constexpr size_t kMaxRequest = 1024 * 1024;
 
 struct Apdu {
   uint8_t cla = 0, ins = 0, p1 = 0, p2 = 0;
