@@ -1,6 +1,7 @@
 // Every refusal of the virtual eUICC's download functions with its SGP.22 code: AuthenticateServer
 // and PrepareDownload errors, and the ProfileInstallationResult errorReasons of the load. A
 // failed load leaves no profile and a signed BF37 pending.
+#include "asn1/es10_codec.h"
 #include "tests/unit/vcard/download_test_util.h"
 #include "vcard/download_knobs.h"
 
@@ -24,6 +25,13 @@ class DownloadErrorTest : public DownloadFixture {
     EXPECT_FALSE(doc.contains("loadInProgress"));
     ASSERT_FALSE(doc["notifications"].empty());
     EXPECT_EQ(doc["notifications"].back()["profileInstallationResult"], ToHex(r.data));
+    // The LPA's decoder reads the error result.
+    auto decoded = es10::Decode<es10::PendingNotification>(r.data);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+    const auto& pir = std::get<es10::ProfileInstallationResult>(decoded->value);
+    EXPECT_FALSE(pir.success);
+    EXPECT_EQ(pir.bppCommandId, command);
+    EXPECT_EQ(pir.errorReason, reason);
   }
   Bytes Package() { return ReadBytes(Ts48("TS48V1-A-UNIQUE.der")); }
   size_t profiles_before_ = 0;

@@ -1,6 +1,7 @@
 // Profile download against the virtual eUICC with the SGP.26 identity: a whole download of a
 // TS.48 package (segment by segment and in one piece), what it leaves in the state file, the
 // install notification, CancelSession, and the session rules.
+#include "asn1/es10_codec.h"
 #include "tests/unit/vcard/download_test_util.h"
 #include "vcard/card_state.h"
 
@@ -64,6 +65,19 @@ TEST_F(DownloadTest, DownloadsTs48PackageSegmentBySegment) {
   EXPECT_NE(ToHex(list.data).find("0C19" + ToHex(Bytes(address_.begin(), address_.end()))), std::string::npos);
   auto retrieved = Es10("BF2B00");
   EXPECT_EQ(ToHex(retrieved.data), ToHex(der::Wrap(0xBF2B, der::Wrap(0xA0, last.data))));
+  // The LPA's own decoder (asn1/, a separate codebase from the card's DER) reads it as SGP.22 says.
+  auto decoded = es10::Decode<es10::RetrieveNotificationsListResponse>(retrieved.data);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  ASSERT_TRUE(decoded->notificationList && decoded->notificationList->size() == 1);
+  const auto& pending = decoded->notificationList->front();
+  ASSERT_TRUE(std::holds_alternative<es10::ProfileInstallationResult>(pending.value));
+  const auto& pir = std::get<es10::ProfileInstallationResult>(pending.value);
+  EXPECT_TRUE(pir.success);
+  EXPECT_EQ(pir.transactionId, tid_);
+  EXPECT_EQ(pir.smdpOid, "2.999.10");
+  EXPECT_EQ(pir.notificationMetadata.iccid, std::optional<std::string>(kTs48Iccid));
+  EXPECT_TRUE(pir.notificationMetadata.profileManagementOperation.install);
+  EXPECT_EQ(ToHex(*pir.successAid), doc["profiles"][0]["isdpAid"].get<std::string>());
   // Reloading (a new run) shows the same profile through GetProfilesInfo.
   Reload();
   SelectIsdr();
@@ -114,6 +128,9 @@ TEST_F(DownloadTest, CancelSessionAnswerIsSignedByTheEuicc) {
   // 30 { 80 transactionId, 81 smdpOid 2.999.10, 82 reason postponed }
   EXPECT_EQ(ToHex((*parts)[0].whole), "3012" "8008" + ToHex(tid_) + "810388370A" "820101");
   EXPECT_TRUE(euicc_->Verify((*parts)[0].whole, (*parts)[1].value));
+  auto decoded = es10::Decode<es10::CancelSessionResponse>(r.data);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  EXPECT_TRUE(decoded->cancelSessionResponseOk);
   // The session is gone: preparing now has no session context.
   EXPECT_EQ(ErrorCode(Prepare().data), 4);
 }
