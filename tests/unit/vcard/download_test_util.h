@@ -62,6 +62,7 @@ class DownloadFixture : public CardFixture {
                           {"eumCertificate", Sgp26Dir() + "/CERT_EUM_ECDSA_NIST.der"}};
     doc["trustedCiCertificates"] = {Sgp26Dir() + "/CERT_CI_ECDSA_NIST.der"};
     Adjust(doc);
+    eid_ = doc["eid"].get<std::string>();
     LoadDoc(doc, Options());
     ASSERT_EQ(SelectIsdr(), 0x9000);
     dpauth_ = Signer("SK_S_SM_DPauth_ECDSA_NIST.pem", "CERT_S_SM_DPauth_ECDSA_NIST.der");
@@ -102,9 +103,10 @@ class DownloadFixture : public CardFixture {
     auto ok = Children(r.data);
     if (!ok.empty() && ok[0].tag == 0xA0) {
       auto members = der::ReadChildren(ok[0].value);
-      if (members.ok() && members->size() >= 2) {
+      if (members.ok() && members->size() == 4) {
         euicc_signed1_.assign((*members)[0].whole.begin(), (*members)[0].whole.end());
         euicc_signature1_.assign((*members)[1].whole.begin(), (*members)[1].whole.end());
+        euicc_certificate_.assign((*members)[2].whole.begin(), (*members)[2].whole.end());
       }
     }
     return r;
@@ -161,7 +163,7 @@ class DownloadFixture : public CardFixture {
     auto peer = bsp::PublicKeyFromUncompressed(euicc_otpk_);
     EXPECT_TRUE(peer.ok());
     Bytes secret = *bsp::EcdhSharedSecret(otsk->get(), peer->get());
-    bsp::BspSession session(*bsp::DeriveSessionKeys(secret, 0x88, 0x10, host_id, EidBytes(kSgp26Eid)));
+    bsp::BspSession session(*bsp::DeriveSessionKeys(secret, 0x88, 0x10, host_id, EidBytes(eid_)));
     Bpp bpp;
     Bytes a0 = der::Wrap(0xA0, *session.Protect(0x87, H("BF2400")));
     std::vector<Bytes> s88;
@@ -249,9 +251,11 @@ class DownloadFixture : public CardFixture {
     return {*der::ParseInteger(der::Find(*e, 0x80)->value), *der::ParseInteger(der::Find(*e, 0x81)->value)};
   }
 
+  std::string eid_;
   Bytes tid_ = H("0A0B0C0D0E0F1011");
   std::string address_ = "testsmdpplus1.example.com";
   std::unique_ptr<NotificationSigner> dpauth_, dppb_, euicc_;
+  Bytes euicc_certificate_;  // as AuthenticateServer returned it
   Bytes euicc_signed1_, euicc_signature1_, smdp_signature2_, euicc_signed2_, euicc_signature2_, euicc_otpk_;
 };
 

@@ -2,6 +2,8 @@
 // TS.48 package (segment by segment and in one piece), what it leaves in the state file, the
 // install notification, CancelSession, and the session rules.
 #include "asn1/es10_codec.h"
+#include "common/certificate_checks.h"
+#include "common/raw_ecdsa.h"
 #include "tests/unit/vcard/download_test_util.h"
 #include "vcard/card_state.h"
 
@@ -178,6 +180,35 @@ TEST_F(DownloadTest, LoadInterruptedByAKilledProcessIsReportedAtTheNextRun) {
   EXPECT_TRUE(doc["profiles"].empty());
   ASSERT_EQ(doc["notifications"].size(), 1u);
   EXPECT_EQ(InstallError(*FromHex(doc["notifications"][0]["profileInstallationResult"].get<std::string>())).second, 11);
+}
+
+// The other identity: the default card, signing with the CI -> EUM -> eUICC chain it makes itself,
+// trusting the SGP.26 CI for the SM-DP+ side.
+class DemoChainDownloadTest : public DownloadFixture {
+  void Adjust(nlohmann::json& doc) override {
+    auto demo = ReadJson(DefaultStatePath());
+    demo["trustedCiCertificates"] = doc["trustedCiCertificates"];
+    demo["profiles"] = nlohmann::json::array();
+    demo["notifications"] = nlohmann::json::array();
+    doc = demo;
+  }
+};
+
+TEST_F(DemoChainDownloadTest, DownloadsWithTheGeneratedEuiccChain) {
+  Handshake();
+  // The card presented its own eUICC certificate (serialNumber = its EID), not the SGP.26 one.
+  EXPECT_NE(euicc_certificate_, ReadBytes(Sgp26Dir() + "/CERT_EUICC_ECDSA_NIST.der"));
+  EXPECT_NE(ToHex(euicc_certificate_).find(ToHex(Bytes(eid_.begin(), eid_.end()))), std::string::npos);
+  EXPECT_FALSE(euicc_->Verify(euicc_signed1_, ByteView(euicc_signature1_).subspan(3)));
+  auto cert = certs::ParseDer(euicc_certificate_);
+  ASSERT_TRUE(cert.ok());
+  auto key = certs::PublicKey(cert->get());
+  ASSERT_TRUE(key.ok());
+  EXPECT_TRUE(VerifyRawEcdsaSha256(key->get(), euicc_signed1_, ByteView(euicc_signature1_).subspan(3)));
+  auto r = Load(Build(Metadata(kTs48Iccid), ReadBytes(Ts48("TS48V1-A-UNIQUE.der"))));
+  ASSERT_EQ(r.sw, 0x9000);
+  EXPECT_EQ(InstallError(r.data).first, -1) << ToHex(r.data);
+  EXPECT_EQ(ReadJson(state_path_)["profiles"].size(), 1u);
 }
 
 TEST(Sgp26StateTest, LoadsInPlaceWithTheSgp26Identity) {
