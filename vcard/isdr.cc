@@ -14,9 +14,11 @@ Isdr::Answer Isdr::Handle(ByteView request) {
   // The BPP arrives in pieces that are not whole ES10 requests (the BF36 header with BF23, an
   // A1 or A3 header alone, single segments): they go to the load before any parsing.
   bool bf36 = request.size() >= 2 && request[0] == 0xBF && request[1] == 0x36;
+  // (BF23 alone too: some LPAs send the BF36 header as a sequence of its own.)
   bool piece = !request.empty() && session_ && session_->loader &&
                (request[0] == 0xA0 || request[0] == 0xA1 || request[0] == 0xA2 || request[0] == 0xA3 ||
-                request[0] == 0x86 || request[0] == 0x87 || request[0] == 0x88);
+                request[0] == 0x86 || request[0] == 0x87 || request[0] == 0x88 ||
+                (request.size() >= 2 && request[0] == 0xBF && request[1] == 0x23));
   if (bf36 || piece) return LoadBoundProfilePackage(request);
   auto tlv = der::ParseSingle(request);
   if (!tlv.ok()) return Answer{{}, 0x6A80, false};

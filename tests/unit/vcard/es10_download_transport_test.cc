@@ -48,6 +48,25 @@ TEST_F(ExtendedDownloadTest, OneExtendedApduPerPiece) {
   EXPECT_EQ(ReadJson(state_path_)["profiles"].size(), 1u);
 }
 
+class SplitHeaderTest : public DownloadFixture {};
+
+TEST_F(SplitHeaderTest, Bf36HeaderAloneThenBf23) {
+  Handshake();
+  Bpp bpp = Build(Metadata(kIccid), ReadBytes(Ts48("TS48V1-A-UNIQUE.der")));
+  const Bytes& first = bpp.pieces[0];  // BF 36 82 LL LL, then BF23
+  ASSERT_EQ(first[2], 0x82);
+  auto r = Es10(Bytes(first.begin(), first.begin() + 5));
+  ASSERT_EQ(r.sw, 0x9000);
+  EXPECT_TRUE(r.data.empty());
+  r = Es10(Bytes(first.begin() + 5, first.end()));
+  ASSERT_EQ(r.sw, 0x9000);
+  EXPECT_TRUE(r.data.empty());
+  bpp.pieces.erase(bpp.pieces.begin());
+  r = Load(bpp);
+  EXPECT_EQ(InstallError(r.data).first, -1) << ToHex(r.data);
+  EXPECT_EQ(ReadJson(state_path_)["profiles"].size(), 1u);
+}
+
 class SlowSegmentTest : public DownloadFixture {
   VirtualEuicc::Options Options() override {
     VirtualEuicc::Options o;
