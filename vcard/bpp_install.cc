@@ -252,6 +252,7 @@ Isdr::Answer Isdr::FinishLoad(BppLoader::Outcome outcome) {
     profile->profileState = es10::ProfileState::kDisabled;
     state_.profiles.push_back(*profile);
     if (auto free = FreeNonVolatileMemory(state_)) SetFreeNonVolatileMemory(state_, *free - loader.package_size());
+    state_.package_sizes[*profile->iccid] = loader.package_size();
     Bytes success;
     der::Append(success, 0x4F, *profile->isdpAid);
     der::Append(success, 0x04, kSimaOk);

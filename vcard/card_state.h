@@ -52,6 +52,9 @@ struct CardState {
   // by seqNumber: RetrieveNotificationsList returns these bytes instead of an
   // OtherSignedNotification.
   std::map<int64_t, Bytes> installation_results;
+  // Bytes of non-volatile memory each downloaded profile takes (its package size), by ICCID;
+  // deleting the profile gives them back to freeNonVolatileMemory.
+  std::map<std::string, uint64_t> package_sizes;
   // CI certificates (absolute paths, DER or PEM) the card accepts SM-DP+ chains from.
   std::vector<std::string> trusted_ci_certificates;
   std::optional<LoadInProgress> load_in_progress;

@@ -98,6 +98,8 @@ class Isdr : private BppLoader::Card {
   std::optional<size_t> FindProfile(const der::Tlv& id) const;
   // Appends a pending notification for `event` if the profile's configuration asks for it.
   void Notify(const es10::ProfileInfo& profile, const es10::NotificationEvents& event);
+  // A deleted downloaded profile's package size goes back to freeNonVolatileMemory.
+  void ReleaseMemory(const es10::ProfileInfo& profile);
   // Saves the state, or restores `before` and answers 6581 (memory problem) when it fails.
   std::optional<Answer> Commit(CardState before);
 

@@ -389,6 +389,9 @@ Result<CardState> ParseDocument(const json& doc, const std::string& base_dir) {
   for (size_t i = 0; i < o.At("profiles").size(); ++i) {
     std::string path = "profiles[" + std::to_string(i) + "]";
     ESIM_ASSIGN_OR_RETURN(auto p, ParseProfile(o.At("profiles")[i], path));
+    Obj profile(o.At("profiles")[i], path);
+    ESIM_ASSIGN_OR_RETURN(auto size, profile.OptInt("packageSize", 0, 0xFFFFFFFF));
+    if (size) st.package_sizes[*p.iccid] = static_cast<uint64_t>(*size);
     if (!iccids.insert(*p.iccid).second) return Bad(path + ".iccid", "duplicate ICCID");
     if (!aids.insert(ToHex(*p.isdpAid)).second) return Bad(path + ".isdpAid", "duplicate ISD-P AID");
     if (p.profileState == es10::ProfileState::kEnabled && ++enabled > 1) {
@@ -472,7 +475,13 @@ Result<CardState> LoadState(const std::string& path) {
 json StateToJson(const CardState& st) {
   json doc = st.document.is_object() ? st.document : json::object();
   json profiles = json::array();
-  for (const auto& p : st.profiles) profiles.push_back(ProfileToJson(p));
+  for (const auto& p : st.profiles) {
+    json item = ProfileToJson(p);
+    if (auto size = st.package_sizes.find(p.iccid.value_or("")); size != st.package_sizes.end()) {
+      item["packageSize"] = size->second;
+    }
+    profiles.push_back(item);
+  }
   doc["profiles"] = profiles;
   json notifications = json::array();
   for (const auto& n : st.notifications) {

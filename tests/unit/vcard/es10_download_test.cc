@@ -80,11 +80,17 @@ TEST_F(DownloadTest, DownloadsTs48PackageSegmentBySegment) {
   EXPECT_EQ(pir.notificationMetadata.iccid, std::optional<std::string>(kTs48Iccid));
   EXPECT_TRUE(pir.notificationMetadata.profileManagementOperation.install);
   EXPECT_EQ(ToHex(*pir.successAid), doc["profiles"][0]["isdpAid"].get<std::string>());
+  EXPECT_EQ(p["packageSize"], 11768);
   // Reloading (a new run) shows the same profile through GetProfilesInfo.
   Reload();
   SelectIsdr();
   auto profiles = Es10("BF2D00");
   EXPECT_NE(ToHex(profiles.data).find(ToHex(*IccidToBcd(kTs48Iccid))), std::string::npos);
+  // Deleting it gives the memory back.
+  Bytes bcd = *IccidToBcd(kTs48Iccid);
+  auto deleted = Es10(der::Wrap(0xBF33, der::Wrap(0x5A, bcd)));
+  EXPECT_EQ(ToHex(deleted.data), "BF3303800100");
+  EXPECT_EQ(ReadJson(state_path_)["euiccInfo2"]["extCardResource"]["freeNonVolatileMemory"], 412528);
 }
 
 TEST_F(DownloadTest, AcceptsTheWholeBf36AtOnceWithoutReplaceSessionKeys) {
