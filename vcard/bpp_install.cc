@@ -1,6 +1,7 @@
 // The ISD-R's LoadBoundProfilePackage (download-facts §3-4): the pieces go to the BppLoader,
 // the card answers its checks, and the end of the load installs the profile (or not) and keeps
 // the signed ProfileInstallationResult as a pending install notification.
+#include <algorithm>
 #include <chrono>
 #include <thread>
 

@@ -1,5 +1,7 @@
 // The ISD-R's download functions before the load (download-facts §1, §2, §4):
 // GetEuiccChallenge, AuthenticateServer, PrepareDownload, CancelSession, and the session's end.
+#include <algorithm>
+
 #include "common/bsp_crypto.h"
 #include "common/certificate_checks.h"
 #include "common/crypto_library.h"
