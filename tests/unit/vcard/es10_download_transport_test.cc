@@ -70,7 +70,7 @@ TEST_F(SplitHeaderTest, Bf36HeaderAloneThenBf23) {
 class SlowSegmentTest : public DownloadFixture {
   VirtualEuicc::Options Options() override {
     VirtualEuicc::Options o;
-    o.bpp_segment_delay_ms = 40;
+    o.bpp_segment_delay_ms = 100;
     return o;
   }
 };
@@ -81,11 +81,11 @@ TEST_F(SlowSegmentTest, EachLoadSequenceIsDelayed) {
   auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(Es10(bpp.pieces[0]).sw, 0x9000);
   ASSERT_EQ(Es10(bpp.pieces[1]).sw, 0x9000);
-  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(80));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
   // Other functions are not slowed down.
   start = std::chrono::steady_clock::now();
   Es10("BF2000");
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(40));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));  // no delay at all, with margin for a busy machine
 }
 
 }  // namespace
