@@ -65,43 +65,50 @@ Result<Bpp> BuildBpp(const BppRequest& r) {
   ESIM_ASSIGN_OR_RETURN(Bytes smdp_otpk, bsp::UncompressedPublicKey(ot));
   ESIM_ASSIGN_OR_RETURN(Bytes shared, bsp::EcdhSharedSecret(ot, euicc_otpk.get()));
   ESIM_ASSIGN_OR_RETURN(bsp::SessionKeys keys, bsp::DeriveSessionKeys(shared, kKeyTypeAes, kKeyLength, r.host_id, r.eid));
-  bsp::BspSession session(std::move(keys));
-
   ESIM_ASSIGN_OR_RETURN(Bytes bf23, InitialiseSecureChannel(r, smdp_otpk));
-  SegmentList list(r.bad_mac_segment);
-  Bytes a0, a1, a2, a3;
-  static const Bytes kConfigureIsdp = {0xBF, 0x24, 0x00};  // ConfigureISDPRequest without dpProprietaryData
-  ESIM_RETURN_IF_ERROR(list.Add(session, 0x87, kConfigureIsdp, a0));
-  ByteView metadata = r.store_metadata;
-  for (size_t at = 0; at < metadata.size(); at += kMaxMacOnlyPlaintext)
-    ESIM_RETURN_IF_ERROR(list.Add(session, 0x88, metadata.subspan(at, std::min(kMaxMacOnlyPlaintext, metadata.size() - at)), a1));
-  std::optional<bsp::BspSession> ppk_session;
-  bsp::BspSession* profile = &session;
+  std::optional<bsp::SessionKeys> ppk;
   if (r.replace_session_keys) {
-    bsp::SessionKeys ppk;
     if (r.ppk) {
       ppk = *r.ppk;
     } else {
       ESIM_ASSIGN_OR_RETURN(ppk, RandomKeys());
     }
-    Bytes rsk = Wrap(0xBF26, Concat({Wrap(0x80, ppk.initial_mac_chaining_value), Wrap(0x81, ppk.s_enc), Wrap(0x82, ppk.s_mac)}));
+  }
+  ESIM_ASSIGN_OR_RETURN(ProtectedParts parts,
+                        ProtectBppParts(std::move(keys), r.store_metadata, ppk, r.profile_package, r.bad_mac_segment));
+  Bpp out;
+  out.der = Wrap(0xBF36, Concat({bf23, parts.a0, parts.a1, parts.a2, parts.a3}));
+  out.segments = parts.segments;
+  out.segments86 = parts.segments86;
+  return out;
+}
+
+Result<ProtectedParts> ProtectBppParts(bsp::SessionKeys session_keys, ByteView metadata,
+                                       const std::optional<bsp::SessionKeys>& ppk, ByteView upp, int bad_mac_segment) {
+  bsp::BspSession session(std::move(session_keys));
+  SegmentList list(bad_mac_segment);
+  Bytes a0, a1, a2, a3;
+  static const Bytes kConfigureIsdp = {0xBF, 0x24, 0x00};  // ConfigureISDPRequest without dpProprietaryData
+  ESIM_RETURN_IF_ERROR(list.Add(session, 0x87, kConfigureIsdp, a0));
+  for (size_t at = 0; at < metadata.size(); at += kMaxMacOnlyPlaintext)
+    ESIM_RETURN_IF_ERROR(list.Add(session, 0x88, metadata.subspan(at, std::min(kMaxMacOnlyPlaintext, metadata.size() - at)), a1));
+  std::optional<bsp::BspSession> ppk_session;
+  bsp::BspSession* profile = &session;
+  if (ppk) {
+    Bytes rsk = Wrap(0xBF26, Concat({Wrap(0x80, ppk->initial_mac_chaining_value), Wrap(0x81, ppk->s_enc), Wrap(0x82, ppk->s_mac)}));
     ESIM_RETURN_IF_ERROR(list.Add(session, 0x87, rsk, a2));
-    ppk_session.emplace(std::move(ppk));
+    ppk_session.emplace(*ppk);
     profile = &*ppk_session;
   }
-  ByteView upp = r.profile_package;
-  size_t count86 = 0;
-  for (size_t at = 0; at < upp.size(); at += kMaxEncryptedPlaintext, ++count86)
+  ProtectedParts out;
+  for (size_t at = 0; at < upp.size(); at += kMaxEncryptedPlaintext, ++out.segments86)
     ESIM_RETURN_IF_ERROR(list.Add(*profile, 0x86, upp.subspan(at, std::min(kMaxEncryptedPlaintext, upp.size() - at)), a3));
   list.CorruptLast86();
-
-  Bytes body = Concat({bf23, Wrap(0xA0, a0), Wrap(0xA1, a1)});
-  if (r.replace_session_keys) body = Concat({body, Wrap(0xA2, a2)});
-  body = Concat({body, Wrap(0xA3, a3)});
-  Bpp out;
-  out.der = Wrap(0xBF36, body);
+  out.a0 = Wrap(0xA0, a0);
+  out.a1 = Wrap(0xA1, a1);
+  if (ppk) out.a2 = Wrap(0xA2, a2);
+  out.a3 = Wrap(0xA3, a3);
   out.segments = list.count();
-  out.segments86 = count86;
   return out;
 }
 

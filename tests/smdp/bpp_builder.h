@@ -46,6 +46,17 @@ struct Bpp {
   size_t segments86 = 0;
 };
 
+// The protected members after BF23: A0 { 87 ConfigureISDP }, A1 { 88.. }, A2 { 87 RSK } (only
+// with `ppk`: the profile is then protected with it) and A3 { 86.. }, each as a whole TLV.
+// Exposed so the third-party vectors (session keys given) can be reproduced byte for byte.
+struct ProtectedParts {
+  Bytes a0, a1, a2, a3;  // a2 empty without ReplaceSessionKeys
+  size_t segments = 0, segments86 = 0;
+};
+Result<ProtectedParts> ProtectBppParts(bsp::SessionKeys session_keys, ByteView store_metadata,
+                                       const std::optional<bsp::SessionKeys>& ppk, ByteView package,
+                                       int bad_mac_segment = 0);
+
 // The BPP for `request`; kInvalidInput for a bad euiccOtpk or EID, kInternal if OpenSSL fails.
 Result<Bpp> BuildBpp(const BppRequest& request);
 
