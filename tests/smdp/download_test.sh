@@ -241,6 +241,34 @@ fake MADE-1
   && pass "no --pki-dir: initiateAuthentication -> 500 naming --pki-dir" || fail "no pki: rc $RC $OUT"
 stop_server
 
+# ---- A PKI made by make-test-pki.sh (nothing from ../shared): a whole download with it.
+DEMO_EID=89049032123451234512345678901299
+if bash "$SRC/tests/smdp/make-test-pki.sh" "$TMP/pki" "$DEMO_EID" >"$TMP/pki.out" 2>&1; then
+  pass "make-test-pki.sh makes a CI/EUM/eUICC/DPauth/DPpb/TLS set"
+else
+  fail "make-test-pki.sh: $(cat "$TMP/pki.out")"
+fi
+: >"$TMP/out"
+: >"$TMP/log.jsonl"
+"$SMDP" --port 0 --cert "$TMP/pki/CERT_DP_TLS.pem" --key "$TMP/pki/SK_DP_TLS.pem" --pki-dir "$TMP/pki" \
+  --orders "$TMP/orders.json" --log "$TMP/log.jsonl" --lifetime-s 20 >"$TMP/out" 2>>"$TMP/err" &
+SERVER_PID=$!
+for _ in $(seq 200); do PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$TMP/out"); [ -n "$PORT" ] && break; sleep 0.025; done
+RC=0
+OUT=$("$FAKE" --port "$PORT" --ca-file "$TMP/pki/CERT_CI_ECDSA_NIST.pem" --euicc-key "$TMP/pki/SK_EUICC_ECDSA_NIST.pem" \
+  --euicc-cert "$TMP/pki/CERT_EUICC_ECDSA_NIST.der" --eum-cert "$TMP/pki/CERT_EUM_ECDSA_NIST.der" \
+  --ci-cert "$TMP/pki/CERT_CI_ECDSA_NIST.pem" --matching-id MADE-1 2>"$TMP/fake-err") || RC=$?
+[ "$RC" = 0 ] && jq -se --arg e "$DEMO_EID" 'any(.[]; .event == "order" and .state == "installed" and .eid == $e)' "$TMP/log.jsonl" >/dev/null \
+  && pass "a download with the made PKI: chain, OID, signatures and the EID from the certificate's serialNumber" \
+  || fail "made PKI download: rc $RC $OUT $(cat "$TMP/fake-err")"
+# The SGP.26 eUICC does not chain to the made CI: the server refuses its certificate.
+RC=0
+OUT=$("$FAKE" --port "$PORT" --ca-file "$TMP/pki/CERT_CI_ECDSA_NIST.pem" --euicc-key "$PKI/SK_EUICC_ECDSA_NIST.pem" \
+  --euicc-cert "$PKI/CERT_EUICC_ECDSA_NIST.der" --eum-cert "$PKI/CERT_EUM_ECDSA_NIST.der" \
+  --ci-cert "$TMP/pki/CERT_CI_ECDSA_NIST.pem" --matching-id CC2 2>"$TMP/fake-err") || RC=$?
+expect_failed 3 authenticateClient 8.1.3 6.1 "an eUICC certificate from another CI"
+stop_server
+
 if [ "$fails" -ne 0 ]; then
   echo "--- server stderr (tail)"; tail -20 "$TMP/err"
   echo "$fails check(s) failed"
