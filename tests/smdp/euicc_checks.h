@@ -24,8 +24,9 @@ std::string SubjectSerialNumber(X509* cert);
 // naming `what` otherwise.
 Status VerifyEuiccSignature(X509* cert, ByteView tbs, ByteView rs, const std::string& what);
 
-// eUICC ← EUM ← CI, signatures by OpenSSL, validity dates ignored, and the EID within the
-// EUM's permitted serialNumber prefixes. kInvalidInput with the reason otherwise.
+// eUICC ← EUM ← CI through certs::VerifyChain (no clock; the EID within the EUM's permitted
+// serialNumber prefix), the CERT.EUICC and CERT.EUM policies, and `eid` = the eUICC
+// certificate's serialNumber. kInvalidInput with the reason otherwise.
 Status VerifyEuiccChain(X509* euicc, X509* eum, X509* ci, const std::string& eid);
 
 }  // namespace esim::smdp

