@@ -173,6 +173,9 @@ fake SIG --corrupt euiccSignature2
 expect_failed 3 getBoundProfilePackage 8.1 6.1 "corrupted euiccSignature2"
 fake SIG --address testsmdpplus2.example.com
 expect_failed 3 initiateAuthentication 8.8.1 3.8 "another SM-DP+ address"
+fake SIG --address "TestSMDPplus1.example.com:$PORT" --cancel-after getBoundProfilePackage --cancel-reason 5
+[ "$RC" = 0 ] && pass "the address with another case and a :PORT is accepted (and signed back as sent)" || fail "address:port: rc $RC $OUT"
+[ "$(order_state SIG)" = cancelled ] && pass "cancelSession loadBppExecutionError after the BPP: order cancelled" || fail "SIG state $(order_state SIG)"
 stop_server
 
 # ---- Without ReplaceSessionKeys.

@@ -247,7 +247,13 @@ Answer Es9Service::InitiateAuthentication(const json& in) {
   if (!info.ok()) throw BadRequest{"euiccInfo1 is not one BF20 element"};
   auto fields = Children(info1, *info);
   if (!fields.ok()) throw BadRequest{"euiccInfo1 is malformed"};
-  if (Lower(address) != Lower(o_.address))
+  // The address the LPA used, compared case-insensitively, with or without a ":PORT" (tests
+  // reach the server on a free port); it is signed back exactly as sent.
+  std::string host = Lower(address);
+  if (size_t colon = host.rfind(':'); colon != std::string::npos && colon + 1 < host.size() &&
+      std::all_of(host.begin() + static_cast<long>(colon) + 1, host.end(), ::isdigit))
+    host.resize(colon);
+  if (host != Lower(o_.address))
     return Failed(kAddressRefused.subject, kAddressRefused.reason, "SM-DP+ address " + address + " is not " + o_.address);
   auto signing = Find(*fields, 0xAA), verification = Find(*fields, 0xA9);
   if (!signing || !ListsKeyId(info1, *signing, pki_->ci_key_id))
@@ -259,7 +265,8 @@ Answer Es9Service::InitiateAuthentication(const json& in) {
   s.transaction_id = RandomBytes(16);
   s.euicc_challenge = challenge;
   s.server_challenge = RandomBytes(16);
-  Bytes signed1 = Wrap(0x30, Concat({Wrap(0x80, s.transaction_id), Wrap(0x81, challenge), Wrap(0x83, View(o_.address)),
+  s.server_address = address;
+  Bytes signed1 = Wrap(0x30, Concat({Wrap(0x80, s.transaction_id), Wrap(0x81, challenge), Wrap(0x83, View(address)),
                                      Wrap(0x84, s.server_challenge)}));
   auto sig = SignRawEcdsaSha256(pki_->dpauth_key.get(), signed1);
   if (!sig.ok()) throw BadRequest{"signing failed: " + sig.status().message()};
@@ -285,7 +292,8 @@ Answer Es9Service::AuthenticateClient(const json& in) {
   std::string tid = TransactionIdMember(in);
   Bytes der = Base64Member(in, "authenticateServerResponse");
   auto it = sessions_.find(tid);
-  if (it == sessions_.end()) return Failed(kUnknownTransaction.subject, kUnknownTransaction.reason, "unknown transactionId");
+  if (it == sessions_.end() || it->second.cancelled || it->second.authenticated)
+    return Failed(kUnknownTransaction.subject, kUnknownTransaction.reason, "unknown transactionId");
   Session& s = it->second;
   auto outer = ReadOnly(der, 0xBF38);
   if (!outer.ok()) throw BadRequest{"authenticateServerResponse is not one BF38 element"};
@@ -329,7 +337,7 @@ Answer Es9Service::AuthenticateClient(const json& in) {
   if (!std::equal(got_challenge.begin(), got_challenge.end(), s.server_challenge.begin(), s.server_challenge.end()))
     return Failed(kEuiccVerification.subject, kEuiccVerification.reason, "serverChallenge differs");
   ByteView got_address = Value(der, *address);
-  if (Lower(std::string(got_address.begin(), got_address.end())) != Lower(o_.address))
+  if (std::string(got_address.begin(), got_address.end()) != s.server_address)
     return Failed(kEuiccVerification.subject, kEuiccVerification.reason, "serverAddress differs");
   s.eid = eid;
   s.euicc_cert = std::move(*euicc);
@@ -387,7 +395,7 @@ Answer Es9Service::GetBoundProfilePackage(const json& in) {
   std::string tid = TransactionIdMember(in);
   Bytes der = Base64Member(in, "prepareDownloadResponse");
   auto it = sessions_.find(tid);
-  if (it == sessions_.end() || !it->second.authenticated)
+  if (it == sessions_.end() || !it->second.authenticated || it->second.cancelled || it->second.bpp_built)
     return Failed(kUnknownTransaction.subject, kUnknownTransaction.reason, "unknown transactionId");
   Session& s = it->second;
   Order& order = orders_.at(s.matching_id);
@@ -474,7 +482,8 @@ Answer Es9Service::CancelSession(const json& in) {
   std::string tid = TransactionIdMember(in);
   Bytes der = Base64Member(in, "cancelSessionResponse");
   auto it = sessions_.find(tid);
-  if (it == sessions_.end()) return Failed(kUnknownTransaction.subject, kUnknownTransaction.reason, "unknown transactionId");
+  if (it == sessions_.end() || it->second.cancelled)
+    return Failed(kUnknownTransaction.subject, kUnknownTransaction.reason, "unknown transactionId");
   Session& s = it->second;
   auto outer = ReadOnly(der, 0xBF41);
   if (!outer.ok()) throw BadRequest{"cancelSessionResponse is not one BF41 element"};
@@ -483,7 +492,7 @@ Answer Es9Service::CancelSession(const json& in) {
   json extra = {{"matchingId", s.matching_id.empty() ? json(nullptr) : json(s.matching_id)}};
   if ((*choice)[0].tag != 0xA0) {
     // cancelSessionResponseError: the card had no session to cancel; ours ends anyway.
-    sessions_.erase(it);
+    s.cancelled = true;
     Answer a = Success(Function::kCancelSession, json::object(), tid);
     a.reason = "cancelSessionResponseError " + std::to_string(SmallInt(Value(der, (*choice)[0])));
     a.log.update(extra);
@@ -530,7 +539,8 @@ Answer Es9Service::CancelSession(const json& in) {
   Answer a = Success(Function::kCancelSession, json::object(), tid);
   a.reason = why + "; " + checked;
   a.log.update(extra);
-  sessions_.erase(tid);
+  // Kept (cancelled) so an install result that still arrives is verified and recorded.
+  s.cancelled = true;
   return a;
 }
 

@@ -38,6 +38,8 @@ struct DownloadSession {
   Bytes euicc_challenge, server_challenge;
   bool authenticated = false;     // authenticateClient succeeded
   bool bpp_built = false;
+  bool cancelled = false;         // cancelSession done: only the install result may still come
+  std::string server_address;     // as the LPA sent it in initiateAuthentication (signed back)
   X509Ptr euicc_cert;
   std::string eid;
   std::string matching_id;        // the order it is bound to

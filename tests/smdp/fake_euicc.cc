@@ -98,11 +98,12 @@ Result<HttpAnswer> Post(const Args& a, const std::string& function, const std::s
     return Status(ErrorCode::kIo, std::string("connect: ") + std::strerror(errno));
   SslPtr ssl(SSL_new(ctx.get()));
   SSL_set_fd(ssl.get(), fd.get());
+  const std::string host = a.address.substr(0, a.address.find(':'));  // "HOST[:PORT]"
   // SSL_set_tlsext_host_name is a macro with an old-style cast: call what it expands to.
-  SSL_ctrl(ssl.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(a.address.c_str()));
-  SSL_set1_host(ssl.get(), a.address.c_str());
+  SSL_ctrl(ssl.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(host.c_str()));
+  SSL_set1_host(ssl.get(), host.c_str());
   if (SSL_connect(ssl.get()) != 1) return Status(ErrorCode::kIo, "TLS: " + OpenSslError());
-  std::string request = "POST " + std::string(kEs9Prefix) + function + " HTTP/1.1\r\nHost: " + a.address +
+  std::string request = "POST " + std::string(kEs9Prefix) + function + " HTTP/1.1\r\nHost: " + host +
                         "\r\nUser-Agent: smdp-fake-euicc/1\r\nX-Admin-Protocol: gsma/rsp/v2.2.0\r\n"
                         "Content-Type: application/json;charset=UTF-8\r\nContent-Length: " +
                         std::to_string(body.size()) + "\r\n\r\n" + body;
