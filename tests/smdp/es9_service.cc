@@ -81,13 +81,6 @@ const char* InstallErrorName(int r) {
   return r == 127 ? "installFailedDueToUnknownError" : "unknown";
 }
 
-int SmallInt(ByteView v) {
-  if (v.empty() || v.size() > 2) return -1;
-  int n = 0;
-  for (uint8_t b : v) n = (n << 8) | b;
-  return n;
-}
-
 // A string member of the request, or BadRequest.
 std::string Member(const json& in, const char* name) {
   if (!in.contains(name) || !in[name].is_string()) throw BadRequest{std::string("body has no string member ") + name};
@@ -303,7 +296,7 @@ Answer Es9Service::AuthenticateClient(const json& in) {
     auto err = Children(der, (*choice)[0]);
     int code = -1;
     if (err.ok())
-      if (auto c = Find(*err, 0x02)) code = SmallInt(Value(der, *c));
+      if (auto c = Find(*err, 0x02)) code = SmallUnsigned(Value(der, *c));
     return Failed(kEuiccVerification.subject, kEuiccVerification.reason,
                   "the eUICC refused the server: authenticateResponseError " + std::to_string(code));
   }
@@ -347,7 +340,6 @@ Answer Es9Service::AuthenticateClient(const json& in) {
   std::string matching_id;
   if (ctx_fields.ok())
     if (auto m = Find(*ctx_fields, 0x80)) matching_id.assign(Value(der, *m).begin(), Value(der, *m).end());
-  Answer refused;
   auto order_it = orders_.find(matching_id);
   if (matching_id.empty() || order_it == orders_.end())
     return Failed(kMatchingIdRefused.subject, kMatchingIdRefused.reason, "unknown matching ID");
@@ -412,7 +404,7 @@ Answer Es9Service::GetBoundProfilePackage(const json& in) {
     auto err = Children(der, (*choice)[0]);
     int code = -1;
     if (err.ok())
-      if (auto c = Find(*err, 0x02)) code = SmallInt(Value(der, *c));
+      if (auto c = Find(*err, 0x02)) code = SmallUnsigned(Value(der, *c));
     return with_order(Failed(kEuiccVerification.subject, kEuiccVerification.reason,
                              "the eUICC refused the download: downloadResponseError " + std::to_string(code)));
   }
@@ -494,7 +486,7 @@ Answer Es9Service::CancelSession(const json& in) {
     // cancelSessionResponseError: the card had no session to cancel; ours ends anyway.
     s.cancelled = true;
     Answer a = Success(Function::kCancelSession, json::object(), tid);
-    a.reason = "cancelSessionResponseError " + std::to_string(SmallInt(Value(der, (*choice)[0])));
+    a.reason = "cancelSessionResponseError " + std::to_string(SmallUnsigned(Value(der, (*choice)[0])));
     a.log.update(extra);
     return a;
   }
@@ -526,7 +518,7 @@ Answer Es9Service::CancelSession(const json& in) {
     a.log.update(extra);
     return a;
   }
-  int code = SmallInt(Value(der, *reason));
+  int code = SmallUnsigned(Value(der, *reason));
   std::string why = std::string(CancelReasonName(code)) + " (" + std::to_string(code) + ")";
   if (!s.matching_id.empty()) {
     Order& order = orders_.at(s.matching_id);

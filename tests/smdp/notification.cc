@@ -20,13 +20,6 @@ X509Ptr ParseDerCert(const Bytes& der) {
   return cert;
 }
 
-int SmallInt(ByteView v) {
-  if (v.empty() || v.size() > 2) return -1;
-  int n = 0;
-  for (uint8_t b : v) n = (n << 8) | b;
-  return n;
-}
-
 }  // namespace
 
 Result<InstallResult> ParseInstallResult(ByteView der, int64_t* seq) {
@@ -49,7 +42,7 @@ Result<InstallResult> ParseInstallResult(ByteView der, int64_t* seq) {
   ByteView t = Value(der, *tid);
   r.transaction_id.assign(t.begin(), t.end());
   ESIM_ASSIGN_OR_RETURN(auto meta_fields, Children(der, *meta));
-  if (auto sq = Find(meta_fields, 0x80); sq && seq) *seq = SmallInt(Value(der, *sq));
+  if (auto sq = Find(meta_fields, 0x80); sq && seq) *seq = SmallUnsigned(Value(der, *sq));
   ESIM_ASSIGN_OR_RETURN(auto final_result, Children(der, *result));
   if (final_result.size() != 1) return bad("finalResult is not one choice");
   if (final_result[0].tag == 0xA0) {
@@ -59,8 +52,8 @@ Result<InstallResult> ParseInstallResult(ByteView der, int64_t* seq) {
     auto cmd = Find(err, 0x80);
     auto reason = Find(err, 0x81);
     if (!cmd || !reason) return bad("errorResult lacks bppCommandId or errorReason");
-    r.bpp_command_id = SmallInt(Value(der, *cmd));
-    r.error_reason = SmallInt(Value(der, *reason));
+    r.bpp_command_id = SmallUnsigned(Value(der, *cmd));
+    r.error_reason = SmallUnsigned(Value(der, *reason));
   } else {
     return bad("finalResult is neither success (A0) nor error (A1)");
   }

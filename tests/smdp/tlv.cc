@@ -55,6 +55,13 @@ std::optional<Tlv> Find(const std::vector<Tlv>& children, uint32_t tag) {
   return std::nullopt;
 }
 
+int SmallUnsigned(ByteView v) {
+  if (v.empty() || v.size() > 2) return -1;
+  int n = 0;
+  for (uint8_t b : v) n = (n << 8) | b;
+  return n;
+}
+
 Bytes EncodeTag(uint32_t tag) {
   Bytes out;
   if (tag > 0xFFFF) out.push_back(static_cast<uint8_t>(tag >> 16));

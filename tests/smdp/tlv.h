@@ -38,6 +38,9 @@ Result<Tlv> ReadOnly(ByteView der, uint32_t tag);
 // The first child with `tag`, if any.
 std::optional<Tlv> Find(const std::vector<Tlv>& children, uint32_t tag);
 
+// A 1-2 byte INTEGER value read as unsigned (codes, reasons, sequence numbers); -1 otherwise.
+int SmallUnsigned(ByteView value);
+
 // Tag bytes (1-3 bytes, as written) and a DER length.
 Bytes EncodeTag(uint32_t tag);
 Bytes EncodeLength(size_t length);
