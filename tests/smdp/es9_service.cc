@@ -495,7 +495,14 @@ Answer Es9Service::CancelSession(const json& in) {
     throw BadRequest{"cancelSessionResponseOk is not { euiccCancelSessionSigned, signature }"};
   auto fields = Children(der, (*ok)[0]);
   if (!fields.ok()) throw BadRequest{"euiccCancelSessionSigned is malformed"};
-  auto inner_tid = Find(*fields, 0x80), oid = Find(*fields, 0x06), reason = Find(*fields, 0x81);
+  // EuiccCancelSessionSigned has no explicit tags, so the module's AUTOMATIC TAGS make it
+  // { 80 transactionId, 81 smdpOid, 82 reason } (asn1/RSPDefinitions.asn, the virtual eUICC);
+  // the { 80, 06, 81 } reading some texts give is accepted too.
+  auto inner_tid = Find(*fields, 0x80), oid = Find(*fields, 0x81), reason = Find(*fields, 0x82);
+  if (!reason) {
+    oid = Find(*fields, 0x06);
+    reason = Find(*fields, 0x81);
+  }
   if (!inner_tid || !oid || !reason) throw BadRequest{"euiccCancelSessionSigned lacks a member"};
   std::string checked = "signature not checked: no eUICC certificate yet in this session";
   if (s.euicc_cert) {

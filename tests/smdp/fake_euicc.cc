@@ -177,7 +177,10 @@ std::variant<json, Outcome> Client::Call(const std::string& function, const json
 }
 
 Outcome Client::Cancel(const std::string& step) {
-  Bytes signed_part = Wrap(0x30, Concat({Wrap(0x80, tid_), OidDer(oid_), Wrap(0x81, Bytes{static_cast<uint8_t>(a_.cancel_reason)})}));
+  // AUTOMATIC TAGS: 80 transactionId, 81 smdpOid (the OID's contents), 82 reason.
+  Bytes oid = OidDer(oid_);
+  Bytes signed_part = Wrap(0x30, Concat({Wrap(0x80, tid_), Wrap(0x81, ByteView(oid).subspan(2)),
+                                         Wrap(0x82, Bytes{static_cast<uint8_t>(a_.cancel_reason)})}));
   Bytes bf41 = Wrap(0xBF41, Wrap(0xA0, Concat({signed_part, Wrap(0x5F37, Sig(key_.get(), signed_part))})));
   auto r = Call("cancelSession", {{"transactionId", tid_hex_}, {"cancelSessionResponse", Base64(bf41)}});
   if (auto* o = std::get_if<Outcome>(&r)) return *o;
