@@ -141,8 +141,11 @@ fake OLD
 expect_failed 3 authenticateClient 8.8.5 4.10 "expired order"
 fake CC
 expect_failed 3 getBoundProfilePackage 8.2.7 2.2 "confirmation code required, none sent"
-fake CC --confirmation-code 0000
+fake CC --confirmation-code 0000 --cancel-on-failed --cancel-reason 127
 expect_failed 3 getBoundProfilePackage 8.2.7 3.8 "wrong confirmation code"
+[ "$(order_state CC)" = released ] && jq -e '.cancelled == true' <<<"$OUT" >/dev/null \
+  && jq -se 'any(.[]; .function == "cancelSession" and (.reason | test("order kept")))' "$TMP/log.jsonl" >/dev/null \
+  && pass "the LPA's cancel after a refused code leaves the order released" || fail "CC after cancel: $(order_state CC) $OUT"
 fake CC --confirmation-code 4711
 [ "$RC" = 0 ] && jq -e '.ccRequired == true' <<<"$OUT" >/dev/null && pass "ccRequiredFlag set; the right confirmation code downloads" || fail "CC right: rc $RC $OUT"
 grep -q 4711 "$TMP/log.jsonl" && fail "the confirmation code appears in the log" || pass "the confirmation code is not logged"

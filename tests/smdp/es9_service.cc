@@ -394,6 +394,7 @@ Answer Es9Service::GetBoundProfilePackage(const json& in) {
   auto with_order = [&](Answer a) {
     a.log["matchingId"] = s.matching_id;
     a.log["eid"] = s.eid;
+    if (a.verdict == "failed") s.refused = true;
     return a;
   };
   auto outer = ReadOnly(der, 0xBF21);
@@ -527,7 +528,11 @@ Answer Es9Service::CancelSession(const json& in) {
   }
   int code = SmallUnsigned(Value(der, *reason));
   std::string why = std::string(CancelReasonName(code)) + " (" + std::to_string(code) + ")";
-  if (!s.matching_id.empty()) {
+  if (s.refused) {
+    // The server itself refused this session (e.g. a wrong confirmation code): the LPA's cancel
+    // that follows does not burn the order, so the user can try again.
+    why += "; order kept: the session had been refused";
+  } else if (!s.matching_id.empty()) {
     Order& order = orders_.at(s.matching_id);
     if (order.state == OrderState::kReleased || order.state == OrderState::kDownloaded) {
       SetState(order, OrderState::kCancelled, why, &s);

@@ -38,6 +38,7 @@ struct DownloadSession {
   Bytes euicc_challenge, server_challenge;
   bool authenticated = false;     // authenticateClient succeeded
   bool bpp_built = false;
+  bool refused = false;           // getBoundProfilePackage answered Failed (order rules)
   bool cancelled = false;         // cancelSession done: only the install result may still come
   std::string server_address;     // as the LPA sent it in initiateAuthentication (signed back)
   X509Ptr euicc_cert;

@@ -54,6 +54,7 @@ struct Args {
   std::string corrupt;       // euiccSignature1 | euiccSignature2
   std::string install_error; // CMD:REASON: report this error in the install result
   bool no_notify = false;
+  bool cancel_on_failed = false;  // after a Failed answer, cancel the session (as an LPA does)
   int timeout_s = 10;
 };
 
@@ -140,6 +141,8 @@ class Client {
  public:
   explicit Client(Args a) : a_(std::move(a)) {}
   Outcome Run();
+  bool HasSession() const { return !tid_hex_.empty(); }
+  Outcome CancelAfterFailure() { return Cancel("after-failure"); }
 
  private:
   // Posts and checks HTTP 200 + Executed-Success; the answer JSON or an Outcome to stop with.
@@ -385,9 +388,15 @@ int main(int argc, char** argv) {
   app.add_option("--corrupt", a.corrupt, "euiccSignature1 | euiccSignature2: send a corrupted signature");
   app.add_option("--install-error", a.install_error, "CMD:REASON: report this install error instead of success");
   app.add_flag("--no-notify", a.no_notify, "do not send the install notification");
+  app.add_flag("--cancel-on-failed", a.cancel_on_failed,
+               "after a Failed answer to authenticateClient/getBoundProfilePackage, cancelSession with --cancel-reason");
   CLI11_PARSE(app, argc, argv);
   esim::smdp::Client client(a);
   auto outcome = client.Run();
+  if (outcome.code == 3 && a.cancel_on_failed && client.HasSession()) {
+    auto cancelled = client.CancelAfterFailure();
+    outcome.out["cancelled"] = cancelled.code == 0;
+  }
   std::cout << outcome.out.dump() << std::endl;
   return outcome.code;
 }
