@@ -199,7 +199,9 @@ Outcome Client::Run() {
   euicc_der_ = *euicc;
   eum_der_ = *eum;
   ci_ = std::move((*ci)[0]);
-  ci_key_id_ = *certs::SubjectKeyId(ci_.get());
+  auto ski = certs::SubjectKeyId(ci_.get());
+  if (!ski.ok()) return Stop(2, "setup", "the CI certificate has no SubjectKeyIdentifier");
+  ci_key_id_ = *ski;
   auto cert = certs::ParseDer(euicc_der_);
   if (!cert.ok()) return Stop(2, "setup", "--euicc-cert is not a DER certificate");
   auto eid = FromHex(SubjectSerialNumber(cert->get()));
@@ -229,7 +231,9 @@ Outcome Client::Run() {
   if (!s1.ok() || sig1->size() != 67) return Stop(5, "initiateAuthentication", "serverSigned1/serverSignature1 malformed");
   if (!dpauth_key.ok() || !VerifyRawEcdsaSha256(dpauth_key->get(), *signed1, ByteView(*sig1).subspan(3)))
     return Stop(4, "initiateAuthentication", "serverSignature1 does not verify", {{"check", "serverSignature1"}});
-  auto f1 = *Children(*signed1, *s1);
+  auto f1_or = Children(*signed1, *s1);
+  if (!f1_or.ok()) return Stop(5, "initiateAuthentication", "serverSigned1 malformed");
+  auto f1 = *f1_or;
   auto tid = Find(f1, 0x80), echoed = Find(f1, 0x81), server_challenge = Find(f1, 0x84);
   if (!tid || !echoed || !server_challenge) return Stop(5, "initiateAuthentication", "serverSigned1 lacks a member");
   ByteView e = Value(*signed1, *echoed);
@@ -264,7 +268,9 @@ Outcome Client::Run() {
     return Stop(4, "authenticateClient", "smdpSignature2 does not verify", {{"check", "smdpSignature2"}});
   auto s2 = ReadOnly(*signed2, 0x30);
   if (!s2.ok()) return Stop(5, "authenticateClient", "smdpSigned2 malformed");
-  auto f2 = *Children(*signed2, *s2);
+  auto f2_or = Children(*signed2, *s2);
+  if (!f2_or.ok()) return Stop(5, "authenticateClient", "smdpSigned2 malformed");
+  auto f2 = *f2_or;
   auto cc_flag = Find(f2, 0x01);
   bool cc_required = cc_flag && cc_flag->value_size() == 1 && (*signed2)[cc_flag->value_begin] != 0;
   json result = {{"transactionId", tid_hex_}, {"ccRequired", cc_required}, {"profileMetadata", ToHex(*metadata)}};
@@ -272,7 +278,9 @@ Outcome Client::Run() {
 
   // 7-8: PrepareDownload's answer, getBoundProfilePackage.
   auto ot = bsp::GenerateP256KeyPair();
+  if (!ot.ok()) return Stop(2, "prepareDownload", ot.status().message());
   auto otpk = bsp::UncompressedPublicKey(ot->get());
+  if (!otpk.ok()) return Stop(2, "prepareDownload", otpk.status().message());
   Bytes hash_cc;
   if (!a_.confirmation_code.empty()) hash_cc = Wrap(0x04, HashConfirmationCode(a_.confirmation_code, tid_));
   Bytes esigned2 = Wrap(0x30, Concat({Wrap(0x80, tid_), Wrap(0x5F49, *otpk), hash_cc}));
@@ -289,20 +297,27 @@ Outcome Client::Run() {
   const std::string step = "loadBoundProfilePackage";
   auto outer = ReadOnly(*bpp, 0xBF36);
   if (!outer.ok()) return Stop(4, step, "not one BF36", {{"check", "structure"}});
-  auto parts = *Children(*bpp, *outer);
+  auto parts_or = Children(*bpp, *outer);
+  if (!parts_or.ok()) return Stop(4, step, "BF36 malformed", {{"check", "structure"}});
+  auto parts = *parts_or;
   if (parts.size() < 4 || parts[0].tag != 0xBF23) return Stop(4, step, "BF36 members wrong", {{"check", "structure"}});
-  auto isc = *Children(*bpp, parts[0]);
+  auto isc_or = Children(*bpp, parts[0]);
+  if (!isc_or.ok()) return Stop(4, step, "BF23 malformed", {{"check", "structure"}});
+  auto isc = *isc_or;
   if (isc.size() != 5 || isc[4].tag != 0x5F37 || isc[3].tag != 0x5F49 || isc[2].tag != 0xA6)
     return Stop(4, step, "BF23 members wrong", {{"check", "structure"}});
   ByteView signed_isc(bpp->data() + isc[0].begin, isc[3].end - isc[0].begin);
   if (!VerifyRawEcdsaSha256(dppb_key->get(), Concat({signed_isc, Wrap(0x5F49, *otpk)}), Value(*bpp, isc[4])))
     return Stop(4, step, "smdpSign does not verify", {{"check", "smdpSign"}});
   if (ToHex(Value(*bpp, isc[1])) != tid_hex_) return Stop(4, step, "BF23 transactionId differs", {{"check", "transactionId"}});
-  auto crt = *Children(*bpp, isc[2]);
+  auto crt_or = Children(*bpp, isc[2]);
+  if (!crt_or.ok()) return Stop(4, step, "BF23 controlRefTemplate malformed", {{"check", "structure"}});
+  auto crt = *crt_or;
   auto host = Find(crt, 0x84);
   auto smdp_otpk = bsp::PublicKeyFromUncompressed(Value(*bpp, isc[3]));
   if (!host || !smdp_otpk.ok()) return Stop(4, step, "BF23 hostId or smdpOtpk bad", {{"check", "structure"}});
   auto shared = bsp::EcdhSharedSecret(ot->get(), smdp_otpk->get());
+  if (!shared.ok()) return Stop(4, step, shared.status().message(), {{"check", "ecdh"}});
   auto keys = bsp::DeriveSessionKeys(*shared, 0x88, 0x10, Value(*bpp, *host), eid_);
   if (!keys.ok()) return Stop(4, step, keys.status().message(), {{"check", "kdf"}});
   bsp::BspSession session(std::move(*keys));
