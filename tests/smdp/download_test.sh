@@ -179,6 +179,31 @@ expect_failed 3 initiateAuthentication 8.8.1 3.8 "another SM-DP+ address"
 fake SIG --address "TestSMDPplus1.example.com:$PORT" --cancel-after getBoundProfilePackage --cancel-reason 5
 [ "$RC" = 0 ] && pass "the address with another case and a :PORT is accepted (and signed back as sent)" || fail "address:port: rc $RC $OUT"
 [ "$(order_state SIG)" = cancelled ] && pass "cancelSession loadBppExecutionError after the BPP: order cancelled" || fail "SIG state $(order_state SIG)"
+# Malformed requests over plain curl: 400 for a body that is not what the function takes, a
+# Failed 8.10.1/3.9 for an unknown transaction, 404 for an unknown function; the protocol
+# version is echoed.
+post() {  # FUNCTION BODY: prints the HTTP code; the answer is in $TMP/resp, headers in $TMP/hdr
+  curl -sS -o "$TMP/resp" -D "$TMP/hdr" -w '%{http_code}' --max-time 10 \
+    --resolve "testsmdpplus1.example.com:$PORT:127.0.0.1" --cacert "$PKI/CERT_CI_ECDSA_NIST.pem" \
+    -H 'Content-Type: application/json;charset=UTF-8' -H 'X-Admin-Protocol: gsma/rsp/v2.1.0' \
+    --data-binary "$2" "https://testsmdpplus1.example.com:$PORT/gsma/rsp2/es9plus/$1" 2>/dev/null || true
+}
+if command -v curl >/dev/null; then
+  code=$(post authenticateClient '{"transactionId":"0102","authenticateServerResponse":"vzgA"}')
+  [ "$code" = 200 ] && jq -e '.header.functionExecutionStatus | .status == "Failed" and .statusCodeData.subjectCode == "8.10.1" and .statusCodeData.reasonCode == "3.9"' "$TMP/resp" >/dev/null \
+    && grep -qi '^X-Admin-Protocol: gsma/rsp/v2.1.0' "$TMP/hdr" && grep -qi '^Content-Type: application/json' "$TMP/hdr" \
+    && pass "unknown transactionId -> 200 Failed 8.10.1/3.9, X-Admin-Protocol echoed" || fail "unknown tid: $code $(cat "$TMP/resp")"
+  code=$(post initiateAuthentication 'not json')
+  [ "$code" = 400 ] && pass "a body that is not JSON -> 400" || fail "not json: $code"
+  code=$(post initiateAuthentication '{"smdpAddress":"testsmdpplus1.example.com","euiccChallenge":"AAAA","euiccInfo1":"vyAA"}')
+  [ "$code" = 400 ] && grep -q '16 bytes' "$TMP/resp" && pass "a short euiccChallenge -> 400" || fail "short challenge: $code $(cat "$TMP/resp")"
+  code=$(post getBoundProfilePackage '{"transactionId":"XYZ","prepareDownloadResponse":"vyEA"}')
+  [ "$code" = 400 ] && grep -q transactionId "$TMP/resp" && pass "a transactionId that is not hex -> 400" || fail "bad tid: $code"
+  code=$(post downloadOrder '{}')
+  [ "$code" = 404 ] && pass "an unknown ES9+ function -> 404" || fail "unknown function: $code"
+else
+  fail "curl not installed (tools/install-deps.sh)"
+fi
 stop_server
 
 # ---- Without ReplaceSessionKeys.
@@ -205,10 +230,12 @@ for f in initiateAuthentication:serverSignature1 authenticateClient:smdpSignatur
   expect_check "$step" "${f##*:}" "--fail bad-signature --fail-function ${f%%:*}"
   stop_server
 done
-start_server --fail wrong-transaction-id --fail-function authenticateClient
-fake MADE-1
-expect_check authenticateClient transactionId "--fail wrong-transaction-id --fail-function authenticateClient"
-stop_server
+for fn in initiateAuthentication authenticateClient getBoundProfilePackage; do
+  start_server --fail wrong-transaction-id --fail-function $fn
+  fake MADE-1
+  expect_check $fn transactionId "--fail wrong-transaction-id --fail-function $fn"
+  stop_server
+done
 start_server --fail bad-mac:2
 fake MADE-1
 if [ "$RC" = 4 ] && jq -e '.check == "mac" and .segment == 2' <<<"$OUT" >/dev/null; then pass "--fail bad-mac:2 -> segment 2's MAC fails"; else fail "bad-mac:2: rc $RC $OUT"; fi
