@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/bytes.h"
@@ -44,6 +45,13 @@ struct DeliveryOutcome {
   std::string reason;                     // why not accepted (last attempt), empty if accepted
 };
 
+// An ES9+ answer as it came: for the download functions (src/es9p parses the body).
+struct Es9Answer {
+  std::string url;
+  long http_status = 0;
+  std::string body;  // whole, at most 8 MiB
+};
+
 class HandleNotificationClient {
  public:
   // Checks the options (each CA file must exist and hold at least one PEM certificate:
@@ -68,6 +76,13 @@ class HandleNotificationClient {
   // that error.
   Result<DeliveryOutcome> Deliver(const std::string& address, ByteView pending_notification,
                                   const std::function<Status(const DeliveryAttempt&)>& on_attempt);
+
+  // One POST of `json_body` to https://ADDRESS/gsma/rsp2/es9plus/FUNCTION (the download
+  // functions: initiateAuthentication, authenticateClient, ...) with the same headers and TLS
+  // rules as a notification, no retry. kServerUnreachable (naming the URL and the transport
+  // error) when no HTTP answer came; kServerAnswerInvalid for a body over 8 MiB; any HTTP
+  // status is returned as an answer for the caller to judge.
+  Result<Es9Answer> PostEs9Plus(const std::string& address, std::string_view function, const std::string& json_body);
 
   // The options in force.
   const DeliveryOptions& options() const;
