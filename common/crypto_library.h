@@ -52,6 +52,7 @@ namespace esim {
   X(ERR_clear_error) \
   X(ERR_error_string_n) \
   X(ERR_get_error) \
+  X(EVP_Digest) \
   X(EVP_DigestSign) \
   X(EVP_DigestSignInit) \
   X(EVP_DigestVerify) \
