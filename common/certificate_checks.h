@@ -48,7 +48,9 @@ Result<EvpPkeyPtr> PublicKey(X509* cert);
 
 // True if `leaf` chains through `intermediates` (in any order, may be empty) to `root`, every
 // signature verified by OpenSSL and validity dates ignored. kInvalidInput with the reason
-// (e.g. "certificate signature failure") otherwise.
+// (e.g. "certificate signature failure") otherwise. A CA's directoryName name constraint is
+// applied as SGP.22 reads it (the EUM's: the subject's serialNumber, the EID, starts with the
+// permitted one), where X.509's matching would refuse every GSMA eUICC certificate.
 Status VerifyChain(X509* leaf, std::span<X509* const> intermediates, X509* root);
 
 }  // namespace esim::certs

@@ -24,6 +24,12 @@ using BioPtr = std::unique_ptr<BIO, CryptoFree<&CryptoLibrary::BIO_free>>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, CryptoFree<&CryptoLibrary::EVP_MD_CTX_free>>;
 using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, CryptoFree<&CryptoLibrary::ECDSA_SIG_free>>;
 using BnPtr = std::unique_ptr<BIGNUM, CryptoFree<&CryptoLibrary::BN_free>>;
+using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, CryptoFree<&CryptoLibrary::EVP_PKEY_CTX_free>>;
+using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, CryptoFree<&CryptoLibrary::EVP_CIPHER_CTX_free>>;
+using EvpMacPtr = std::unique_ptr<EVP_MAC, CryptoFree<&CryptoLibrary::EVP_MAC_free>>;
+using EvpMacCtxPtr = std::unique_ptr<EVP_MAC_CTX, CryptoFree<&CryptoLibrary::EVP_MAC_CTX_free>>;
+using EvpKdfPtr = std::unique_ptr<EVP_KDF, CryptoFree<&CryptoLibrary::EVP_KDF_free>>;
+using EvpKdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, CryptoFree<&CryptoLibrary::EVP_KDF_CTX_free>>;
 
 // For programs that link libcrypto themselves (the tests, test-smdp): calls `Free` directly.
 template <auto Free>

@@ -35,7 +35,9 @@ Bytes ExtendedLengthAtr() {
 constexpr uint8_t kRefreshCommand[] = {0xD0, 0x09, 0x81, 0x03, 0x01, 0x01, 0x06, 0x82, 0x02, 0x81, 0x82};
 
 constexpr size_t kChannels = 20;           // basic channel + 1..19
-constexpr size_t kMaxRequest = 64 * 1024;  // reassembled STORE DATA payload
+// Reassembled STORE DATA payload. Large enough for a whole BoundProfilePackage sent as one
+// sequence (the alternative to segment-by-segment loading), which can exceed 100 KB.
+constexpr size_t kMaxRequest = 1024 * 1024;
 
 struct Apdu {
   uint8_t cla = 0, ins = 0, p1 = 0, p2 = 0;
@@ -102,6 +104,7 @@ class Card final : public VirtualEuicc {
     for (Channel& ch : channels_) ch = Channel{};
     channels_[0].open = true;
     proactive_pending_ = false;
+    isdr_.Reset();
   }
 
   Bytes Process(ByteView command) override {
@@ -375,6 +378,9 @@ Result<std::unique_ptr<VirtualEuicc>> VirtualEuicc::Load(const std::string& stat
   config.state_path = options.persist ? state_path : "";
   config.pki_dir = options.pki_dir ? *options.pki_dir : DefaultPkiDir(state_path);
   config.drop_response_after_enable = options.drop_response_after_enable;
+  config.download_fail = options.download_fail;
+  config.bpp_segment_answer = options.bpp_segment_answer;
+  config.bpp_segment_delay_ms = options.bpp_segment_delay_ms;
   return std::unique_ptr<VirtualEuicc>(std::make_unique<Card>(std::move(state), std::move(config), std::move(options)));
 }
 

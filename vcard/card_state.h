@@ -26,6 +26,15 @@ struct CredentialFiles {
   std::string eum_certificate;    // DER or PEM X.509
 };
 
+// A download whose BoundProfilePackage load started (InitialiseSecureChannel accepted) and
+// has not ended. Persisted so that a card reset or a killed process in the middle of the load
+// is reported at the next contact as ProfileInstallationResult errorReason 11.
+struct LoadInProgress {
+  Bytes transaction_id;
+  std::string smdp_oid;        // dotted
+  std::string server_address;  // where the install notification goes
+};
+
 struct CardState {
   es10::Eid eid;
   Bytes isdr_aid;
@@ -39,6 +48,16 @@ struct CardState {
   // r||s signatures by seqNumber. A real eUICC signs a notification once and returns the
   // same bytes on every retrieval; LPAs journal and compare those bytes.
   std::map<int64_t, Bytes> notification_signatures;
+  // The whole ProfileInstallationResult (BF37 DER, signed) of pending install notifications,
+  // by seqNumber: RetrieveNotificationsList returns these bytes instead of an
+  // OtherSignedNotification.
+  std::map<int64_t, Bytes> installation_results;
+  // Bytes of non-volatile memory each downloaded profile takes (its package size), by ICCID;
+  // deleting the profile gives them back to freeNonVolatileMemory.
+  std::map<std::string, uint64_t> package_sizes;
+  // CI certificates (absolute paths, DER or PEM) the card accepts SM-DP+ chains from.
+  std::vector<std::string> trusted_ci_certificates;
+  std::optional<LoadInProgress> load_in_progress;
   int64_t next_seq_number = 0;                           // never reused, survives restarts
   std::optional<CredentialFiles> credentials;            // named in the file; else a test chain
   // The document as loaded: saving rewrites only the members the card changes, so
@@ -56,6 +75,10 @@ Result<CardState> ParseState(const nlohmann::json& document, const std::string& 
 // The document with the card's mutable members (profiles, notifications, counter,
 // addresses) written back.
 nlohmann::json StateToJson(const CardState& state);
+// extCardResource's freeNonVolatileMemory (tag 82), if the state lists it.
+std::optional<uint64_t> FreeNonVolatileMemory(const CardState& state);
+// Sets freeNonVolatileMemory in info2.extCardResource (kept in the file by StateToJson).
+void SetFreeNonVolatileMemory(CardState& state, uint64_t value);
 // Writes StateToJson(state) to `path` atomically. kIo on failure.
 Status SaveState(const CardState& state, const std::string& path);
 

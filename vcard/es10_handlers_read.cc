@@ -190,6 +190,11 @@ Isdr::Answer Isdr::RetrieveNotificationsList(const der::Tlv& request) {
   for (const auto& n : state_.notifications) {
     if (seq && n.seqNumber != *seq) continue;
     if (events && !Overlaps(*events, n.profileManagementOperation)) continue;
+    if (auto result = state_.installation_results.find(n.seqNumber); result != state_.installation_results.end()) {
+      // An install notification is the ProfileInstallationResult itself, signed when it was made.
+      list.insert(list.end(), result->second.begin(), result->second.end());
+      continue;
+    }
     auto signer = Signer();
     if (!signer.ok()) return ErrorChoice(0xBF2B, 127);
     Bytes tbs = EncodeNotificationMetadata(n);
@@ -211,21 +216,12 @@ Isdr::Answer Isdr::RetrieveNotificationsList(const der::Tlv& request) {
     body.insert(body.end(), eum.begin(), eum.end());
     der::Append(list, 0x30, body);
   }
+
   if (signed_now && !config_.state_path.empty()) {
     // Best effort: a card that cannot remember the signature just signs again next run.
     (void)SaveState(state_, config_.state_path);
   }
   return Ok(der::Wrap(0xBF2B, der::Wrap(0xA0, list)));
 }
-
-Isdr::Answer Isdr::CancelSession(const der::Tlv& request) {
-  auto children = der::ReadChildren(request.value);
-  if (!children.ok() || !der::Find(*children, 0x80) || !der::Find(*children, 0x81)) {
-    return ErrorChoice(0xBF41, 127);
-  }
-  // No download session is ever open on this card: every transactionId is unknown.
-  return ErrorChoice(0xBF41, 5);  // invalidTransactionId
-}
-
 
 }  // namespace esim::vcard

@@ -62,6 +62,13 @@ void Isdr::Notify(const es10::ProfileInfo& profile, const es10::NotificationEven
   }
 }
 
+void Isdr::ReleaseMemory(const es10::ProfileInfo& profile) {
+  auto size = state_.package_sizes.find(profile.iccid.value_or(""));
+  if (size == state_.package_sizes.end()) return;
+  if (auto free = FreeNonVolatileMemory(state_)) SetFreeNonVolatileMemory(state_, *free + size->second);
+  state_.package_sizes.erase(size);
+}
+
 std::optional<Isdr::Answer> Isdr::Commit(CardState before) {
   if (config_.state_path.empty()) return std::nullopt;
   Status saved = SaveState(state_, config_.state_path);
@@ -131,6 +138,7 @@ Isdr::Answer Isdr::DeleteProfile(const der::Tlv& request) {
   CardState before = state_;
   es10::ProfileInfo gone = state_.profiles[*index];
   state_.profiles.erase(state_.profiles.begin() + static_cast<std::ptrdiff_t>(*index));
+  ReleaseMemory(gone);
   Notify(gone, kDeleteEvent);
   if (auto failed = Commit(std::move(before))) return *failed;
   return Reply(0xBF33, 0);
@@ -169,6 +177,7 @@ Isdr::Answer Isdr::MemoryReset(const der::Tlv& request) {
     bool drop = (operational && cls == es10::ProfileClass::kOperational) ||
                 (test && cls == es10::ProfileClass::kTest);
     changed = changed || drop;
+    if (drop) ReleaseMemory(p);
     return drop;
   });
   if (address && state_.default_dp_address) {
@@ -204,6 +213,7 @@ Isdr::Answer Isdr::NotificationSent(const der::Tlv& request) {
   if (it == state_.notifications.end()) return Reply(0xBF30, 1);
   CardState before = state_;
   state_.notification_signatures.erase(it->seqNumber);
+  state_.installation_results.erase(it->seqNumber);
   state_.notifications.erase(it);
   if (auto failed = Commit(std::move(before))) return *failed;
   return Reply(0xBF30, 0);

@@ -1,6 +1,7 @@
 // The ISD-R's dispatch by outer tag, and what its handlers share.
 #include <algorithm>
 
+#include "vcard/download_session.h"
 #include "vcard/isdr.h"
 #include "vcard/state_codings.h"
 
@@ -10,6 +11,15 @@ Isdr::Isdr(CardState state, Config config) : state_(std::move(state)), config_(s
 Isdr::~Isdr() = default;
 
 Isdr::Answer Isdr::Handle(ByteView request) {
+  // The BPP arrives in pieces that are not whole ES10 requests (the BF36 header with BF23, an
+  // A1 or A3 header alone, single segments): they go to the load before any parsing.
+  bool bf36 = request.size() >= 2 && request[0] == 0xBF && request[1] == 0x36;
+  // (BF23 alone too: some LPAs send the BF36 header as a sequence of its own.)
+  bool piece = !request.empty() && session_ && session_->loader &&
+               (request[0] == 0xA0 || request[0] == 0xA1 || request[0] == 0xA2 || request[0] == 0xA3 ||
+                request[0] == 0x86 || request[0] == 0x87 || request[0] == 0x88 ||
+                (request.size() >= 2 && request[0] == 0xBF && request[1] == 0x23));
+  if (bf36 || piece) return LoadBoundProfilePackage(request);
   auto tlv = der::ParseSingle(request);
   if (!tlv.ok()) return Answer{{}, 0x6A80, false};
   switch (tlv->tag) {
@@ -29,7 +39,10 @@ Isdr::Answer Isdr::Handle(ByteView request) {
     case 0xBF34: return MemoryReset(*tlv);
     case 0xBF3F: return SetDefaultDpAddress(*tlv);
     case 0xBF30: return NotificationSent(*tlv);
-    default: return Answer{{}, 0x6A80, false};  // download functions (BF2E, BF38, ...) are not modelled
+    case 0xBF2E: return GetEuiccChallenge(*tlv);
+    case 0xBF38: return AuthenticateServer(*tlv);
+    case 0xBF21: return PrepareDownload(*tlv);
+    default: return Answer{{}, 0x6A80, false};
   }
 }
 

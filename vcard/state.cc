@@ -306,7 +306,8 @@ json ProfileToJson(const es10::ProfileInfo& p) {
 }
 
 Result<es10::NotificationMetadata> ParseNotification(const json& j, const std::string& path,
-                                                     std::map<int64_t, Bytes>& signatures) {
+                                                     std::map<int64_t, Bytes>& signatures,
+                                                     std::map<int64_t, Bytes>& results) {
   if (!j.is_object()) return Bad(path, "must be an object");
   Obj o(j, path);
   es10::NotificationMetadata n;
@@ -322,6 +323,13 @@ Result<es10::NotificationMetadata> ParseNotification(const json& j, const std::s
   if (signature) {
     if (signature->size() != 64) return Bad(o.Path("signature"), "must be 64 bytes (r||s)");
     signatures[n.seqNumber] = *signature;
+  }
+  ESIM_ASSIGN_OR_RETURN(auto result, o.OptHex("profileInstallationResult"));
+  if (result) {
+    if (!n.profileManagementOperation.install || result->size() < 4 || (*result)[0] != 0xBF || (*result)[1] != 0x37) {
+      return Bad(o.Path("profileInstallationResult"), "must be a BF37 element of an install notification");
+    }
+    results[n.seqNumber] = *result;
   }
   return n;
 }
@@ -381,6 +389,9 @@ Result<CardState> ParseDocument(const json& doc, const std::string& base_dir) {
   for (size_t i = 0; i < o.At("profiles").size(); ++i) {
     std::string path = "profiles[" + std::to_string(i) + "]";
     ESIM_ASSIGN_OR_RETURN(auto p, ParseProfile(o.At("profiles")[i], path));
+    Obj profile(o.At("profiles")[i], path);
+    ESIM_ASSIGN_OR_RETURN(auto size, profile.OptInt("packageSize", 0, 0xFFFFFFFF));
+    if (size) st.package_sizes[*p.iccid] = static_cast<uint64_t>(*size);
     if (!iccids.insert(*p.iccid).second) return Bad(path + ".iccid", "duplicate ICCID");
     if (!aids.insert(ToHex(*p.isdpAid)).second) return Bad(path + ".isdpAid", "duplicate ISD-P AID");
     if (p.profileState == es10::ProfileState::kEnabled && ++enabled > 1) {
@@ -394,7 +405,8 @@ Result<CardState> ParseDocument(const json& doc, const std::string& base_dir) {
     std::set<int64_t> seqs;
     for (size_t i = 0; i < o.At("notifications").size(); ++i) {
       std::string path = "notifications[" + std::to_string(i) + "]";
-      ESIM_ASSIGN_OR_RETURN(auto n, ParseNotification(o.At("notifications")[i], path, st.notification_signatures));
+      ESIM_ASSIGN_OR_RETURN(auto n, ParseNotification(o.At("notifications")[i], path, st.notification_signatures,
+                                                        st.installation_results));
       if (!seqs.insert(n.seqNumber).second) return Bad(path + ".seqNumber", "duplicate seqNumber");
       max_seq = std::max(max_seq, n.seqNumber);
       st.notifications.push_back(n);
@@ -411,6 +423,26 @@ Result<CardState> ParseDocument(const json& doc, const std::string& base_dir) {
     ESIM_ASSIGN_OR_RETURN(files.euicc_certificate, ResolvePath(cred, "euiccCertificate", base_dir));
     ESIM_ASSIGN_OR_RETURN(files.eum_certificate, ResolvePath(cred, "eumCertificate", base_dir));
     st.credentials = files;
+  }
+  if (o.Has("trustedCiCertificates")) {
+    const json& list = o.At("trustedCiCertificates");
+    if (!list.is_array()) return Bad("trustedCiCertificates", "must be an array of paths");
+    for (size_t i = 0; i < list.size(); ++i) {
+      std::string path = "trustedCiCertificates[" + std::to_string(i) + "]";
+      if (!list[i].is_string()) return Bad(path, "must be a path");
+      std::filesystem::path file(list[i].get<std::string>());
+      if (file.is_relative()) file = std::filesystem::path(base_dir) / file;
+      st.trusted_ci_certificates.push_back(file.lexically_normal().string());
+    }
+  }
+  if (o.Has("loadInProgress")) {
+    if (!o.At("loadInProgress").is_object()) return Bad("loadInProgress", "must be an object");
+    Obj load(o.At("loadInProgress"), "loadInProgress");
+    LoadInProgress l;
+    ESIM_ASSIGN_OR_RETURN(l.transaction_id, load.Hex("transactionId"));
+    ESIM_ASSIGN_OR_RETURN(l.smdp_oid, load.String("smdpOid"));
+    ESIM_ASSIGN_OR_RETURN(l.server_address, load.String("serverAddress", 255));
+    st.load_in_progress = l;
   }
   return st;
 }
@@ -443,7 +475,13 @@ Result<CardState> LoadState(const std::string& path) {
 json StateToJson(const CardState& st) {
   json doc = st.document.is_object() ? st.document : json::object();
   json profiles = json::array();
-  for (const auto& p : st.profiles) profiles.push_back(ProfileToJson(p));
+  for (const auto& p : st.profiles) {
+    json item = ProfileToJson(p);
+    if (auto size = st.package_sizes.find(p.iccid.value_or("")); size != st.package_sizes.end()) {
+      item["packageSize"] = size->second;
+    }
+    profiles.push_back(item);
+  }
   doc["profiles"] = profiles;
   json notifications = json::array();
   for (const auto& n : st.notifications) {
@@ -453,6 +491,9 @@ json StateToJson(const CardState& st) {
     if (n.iccid) item["iccid"] = *n.iccid;
     if (auto sig = st.notification_signatures.find(n.seqNumber); sig != st.notification_signatures.end()) {
       item["signature"] = ToHex(sig->second);
+    }
+    if (auto r = st.installation_results.find(n.seqNumber); r != st.installation_results.end()) {
+      item["profileInstallationResult"] = ToHex(r->second);
     }
     notifications.push_back(item);
   }
@@ -465,7 +506,48 @@ json StateToJson(const CardState& st) {
     addr.erase("defaultDpAddress");
   }
   addr["rootDsAddress"] = st.root_ds_address;
+  if (st.load_in_progress) {
+    doc["loadInProgress"] = {{"transactionId", ToHex(st.load_in_progress->transaction_id)},
+                             {"smdpOid", st.load_in_progress->smdp_oid},
+                             {"serverAddress", st.load_in_progress->server_address}};
+  } else {
+    doc.erase("loadInProgress");
+  }
+  if (auto free = FreeNonVolatileMemory(st); free && doc.contains("euiccInfo2") && doc["euiccInfo2"].is_object()) {
+    doc["euiccInfo2"]["extCardResource"]["freeNonVolatileMemory"] = *free;
+  }
   return doc;
+}
+
+std::optional<uint64_t> FreeNonVolatileMemory(const CardState& state) {
+  auto children = der::ReadChildren(state.info2.extCardResource);
+  if (!children.ok()) return std::nullopt;
+  auto free = der::Find(*children, 0x82);
+  if (!free || free->value.empty() || free->value.size() > 8) return std::nullopt;
+  uint64_t v = 0;
+  for (uint8_t b : free->value) v = v << 8 | b;
+  return v;
+}
+
+void SetFreeNonVolatileMemory(CardState& state, uint64_t value) {
+  auto children = der::ReadChildren(state.info2.extCardResource);
+  Bytes num;
+  for (int i = 3; i >= 0; --i) num.push_back(static_cast<uint8_t>(value >> (8 * i)));
+  while (num.size() > 1 && num[0] == 0) num.erase(num.begin());
+  Bytes out;
+  bool done = false;
+  if (children.ok()) {
+    for (const der::Tlv& t : *children) {
+      // Keep the members in tag order (81, 82, 83) as the loader wrote them.
+      if (!done && t.tag >= 0x82) {
+        der::Append(out, 0x82, num);
+        done = true;
+      }
+      if (t.tag != 0x82) out.insert(out.end(), t.whole.begin(), t.whole.end());
+    }
+  }
+  if (!done) der::Append(out, 0x82, num);
+  state.info2.extCardResource = out;
 }
 
 Status SaveState(const CardState& state, const std::string& path) {

@@ -16,6 +16,7 @@
 #include "common/bytes.h"
 #include "common/status.h"
 #include "readers/in_process_card.h"
+#include "vcard/download_knobs.h"
 
 namespace esim::vcard {
 
@@ -74,6 +75,15 @@ class VirtualEuicc : public InProcessCard {
     // announces 16 too many; the GET RESPONSE asking for that many is answered 6Cxx with the
     // real length (wrong Le), and a GET RESPONSE with that Le gets the data.
     bool wrong_le_once = false;
+
+    // Profile download (esimctl-vcard --download-fail, --bpp-segment-answer,
+    // --bpp-segment-delay-ms). Refuse AuthenticateServer / PrepareDownload with that error code,
+    // or the install (at InitialiseSecureChannel) with that BF37 errorReason, every time.
+    std::optional<DownloadFail> download_fail;
+    // Once: the K-th STORE DATA sequence of a BPP load (or the last one) is executed but
+    // answered with that 6Fxx, or with no R-APDU at all (as drop_response_after_enable).
+    std::optional<SegmentAnswer> bpp_segment_answer;
+    uint32_t bpp_segment_delay_ms = 0;  // sleep before each STORE DATA sequence of a load
   };
 
   // Loads the state file; fails with kIo / kInvalidInput naming the file and the bad field.

@@ -176,6 +176,33 @@ void DeclareOptions(CLI::App& app, Settings& settings) {
   app.add_option("--remove-card-after", link.remove_card_after,
                  "after answering N APDUs the card leaves the reader and comes back after "
                  "--drop-reconnect-ms (once); 0 = never");
+  app.add_option_function<std::string>(
+      "--download-fail",
+      [&card, &bad_value](const std::string& text) {
+        auto fail = esim::vcard::ParseDownloadFail(text);
+        if (!fail.ok()) {
+          bad_value = fail.status().message();
+          return;
+        }
+        card.download_fail = *fail;
+      },
+      "refuse a download step: authenticate:N or prepare:N (that error code), install:N "
+      "(BF37 errorReason N at InitialiseSecureChannel)");
+  app.add_option_function<std::string>(
+      "--bpp-segment-answer",
+      [&card, &bad_value](const std::string& text) {
+        auto answer = esim::vcard::ParseSegmentAnswer(text);
+        if (!answer.ok()) {
+          bad_value = answer.status().message();
+          return;
+        }
+        card.bpp_segment_answer = *answer;
+      },
+      "once, execute the K-th STORE DATA sequence of a BPP load (K from 1, or last) but answer "
+      "it 6Fxx (K:6F00) or not at all (K:none: the card leaves the reader, as for "
+      "--drop-response-after-enable)");
+  app.add_option("--bpp-segment-delay-ms", card.bpp_segment_delay_ms,
+                 "sleep before each STORE DATA sequence of a BPP load");
   app.add_flag("-v,--verbose", link.verbose, "log control bytes and APDUs to stderr");
 }
 

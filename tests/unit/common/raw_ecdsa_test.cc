@@ -66,5 +66,60 @@ TEST(RawEcdsa, RejectsWrongLengthsAndNoKey) {
   EXPECT_FALSE(VerifyRawEcdsaSha256(s.key.get(), kData, Bytes(64, 0)));  // r = s = 0
 }
 
+// The test's own verifier for an r||s signature: rebuilt as X9.62 DER and checked by libcrypto
+// directly, independent of VerifyRawEcdsaSha256.
+bool OpenSslVerifies(EVP_PKEY* key, ByteView data, ByteView r_s) {
+  ECDSA_SIG* sig = ECDSA_SIG_new();
+  ECDSA_SIG_set0(sig, BN_bin2bn(r_s.data(), 32, nullptr), BN_bin2bn(r_s.data() + 32, 32, nullptr));
+  unsigned char* der = nullptr;
+  const int der_len = i2d_ECDSA_SIG(sig, &der);
+  ECDSA_SIG_free(sig);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+                  EVP_DigestVerify(ctx, der, static_cast<size_t>(der_len), data.data(), data.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  OPENSSL_free(der);
+  ERR_clear_error();
+  return ok;
+}
+
+TEST(RawEcdsaSign, SignsWhatTheVerifierAndOpenSslAccept) {
+  EvpPkeyPtr key(EVP_EC_gen("P-256"));
+  ASSERT_TRUE(key);
+  // Sign until r or s has a leading zero byte (about 1 signature in 128), so the left-padding
+  // of the shorter DER integer is exercised too; 4000 tries miss that with odds below 1e-13.
+  bool saw_short_integer = false;
+  for (int i = 0; i < 4000 && !saw_short_integer; ++i) {
+    Bytes data = kData;
+    data.push_back(static_cast<uint8_t>(i));
+    data.push_back(static_cast<uint8_t>(i >> 8));
+    Result<Bytes> r_s = SignRawEcdsaSha256(key.get(), data);
+    ASSERT_TRUE(r_s.ok()) << r_s.status().message();
+    ASSERT_EQ(r_s->size(), 64u);
+    EXPECT_TRUE(VerifyRawEcdsaSha256(key.get(), data, *r_s));
+    EXPECT_TRUE(OpenSslVerifies(key.get(), data, *r_s));
+    saw_short_integer = (*r_s)[0] == 0 || (*r_s)[32] == 0;
+    data.back() ^= 0x80;
+    EXPECT_FALSE(VerifyRawEcdsaSha256(key.get(), data, *r_s));
+  }
+  EXPECT_TRUE(saw_short_integer);
+  // ECDSA is randomised: two signatures of the same bytes differ and both verify.
+  Result<Bytes> a = SignRawEcdsaSha256(key.get(), kData);
+  Result<Bytes> b = SignRawEcdsaSha256(key.get(), kData);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(*a, *b);
+  EXPECT_TRUE(VerifyRawEcdsaSha256(key.get(), kData, *b));
+  EvpPkeyPtr other(EVP_EC_gen("P-256"));
+  EXPECT_FALSE(VerifyRawEcdsaSha256(other.get(), kData, *a));
+  EXPECT_EQ(ERR_peek_error(), 0u);
+}
+
+TEST(RawEcdsaSign, RefusesNoKeyAndKeysThatAreNotP256) {
+  EvpPkeyPtr p384(EVP_EC_gen("P-384"));
+  EXPECT_EQ(SignRawEcdsaSha256(p384.get(), kData).status().code(), ErrorCode::kInternal);
+  EXPECT_EQ(SignRawEcdsaSha256(nullptr, kData).status().code(), ErrorCode::kInternal);
+  EXPECT_EQ(ERR_peek_error(), 0u);
+}
+
 }  // namespace
 }  // namespace esim

@@ -228,7 +228,7 @@ TEST_F(ApduFrontTest, LatencyOptionSleepsPerApdu) {
 
 TEST_F(ApduFrontTest, UnknownEs10TagAndGarbageAre6A80) {
   ASSERT_EQ(SelectIsdr(), 0x9000);
-  EXPECT_EQ(Es10("BF2E00").sw, 0x6A80);   // GetEuiccChallenge: download path not modelled
+  EXPECT_EQ(Es10("BF6600").sw, 0x6A80);   // a tag no ES10 function has
   EXPECT_EQ(Es10("BF2D05A0").sw, 0x6A80);  // length beyond the data
   EXPECT_EQ(Es10("BF20000000").sw, 0x6A80);  // trailing bytes
 }
