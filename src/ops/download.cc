@@ -5,6 +5,7 @@
 
 #include "common/crypto_library.h"
 #include "src/es10/es10_client.h"
+#include "src/session/card_session.h"
 
 namespace esim {
 namespace {
@@ -99,23 +100,28 @@ Bytes HashConfirmationCode(const std::string& confirmation_code, ByteView transa
 
 // ---- Es10DownloadCard -------------------------------------------------------------
 
-Result<Bytes> Es10DownloadCard::GetEuiccChallenge() { return client_.GetEuiccChallenge(); }
-Result<Bytes> Es10DownloadCard::GetEuiccInfo1() { return client_.GetEuiccInfo1Der(); }
+Result<Bytes> Es10DownloadCard::GetEuiccChallenge() { return session_.es10().GetEuiccChallenge(); }
+Result<Bytes> Es10DownloadCard::GetEuiccInfo1() { return session_.es10().GetEuiccInfo1Der(); }
 Result<es10::SessionAnswer> Es10DownloadCard::AuthenticateServer(const es10::AuthenticateServerRequest& request) {
-  return client_.AuthenticateServer(request);
+  return session_.es10().AuthenticateServer(request);
 }
 Result<es10::SessionAnswer> Es10DownloadCard::PrepareDownload(const es10::PrepareDownloadRequest& request) {
-  return client_.PrepareDownload(request);
+  return session_.es10().PrepareDownload(request);
 }
-Result<Bytes> Es10DownloadCard::LoadPiece(ByteView piece) { return client_.LoadBoundProfilePackagePiece(piece); }
+Result<Bytes> Es10DownloadCard::LoadPiece(ByteView piece) { return session_.es10().LoadBoundProfilePackagePiece(piece); }
 Result<es10::SessionAnswer> Es10DownloadCard::CancelSession(ByteView transaction_id, CancelReason reason) {
-  return client_.CancelSession(transaction_id, reason);
+  return session_.es10().CancelSession(transaction_id, reason);
 }
+Status Es10DownloadCard::Reconnect() {
+  constexpr uint32_t kReconnectTimeoutMs = 3000;
+  return session_.Reestablish(kReconnectTimeoutMs);
+}
+
 Result<bool> Es10DownloadCard::HasProfile(const es10::Iccid& iccid) {
   es10::GetProfilesInfoRequest request;
   request.searchCriteria = iccid;
   request.tagList = Bytes{0x5A};
-  ESIM_ASSIGN_OR_RETURN(es10::GetProfilesInfoResponse answer, client_.GetProfilesInfo(request));
+  ESIM_ASSIGN_OR_RETURN(es10::GetProfilesInfoResponse answer, session_.es10().GetProfilesInfo(request));
   if (!answer.profileInfoListOk) {
     return Status(ErrorCode::kEs10Result, "the card could not list its profiles (code " +
                                               std::to_string(answer.profileInfoListError.value_or(-1)) + ")");
@@ -283,7 +289,14 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
 
   // The load did not end with a result: what is on the card is the truth (modems lose the
   // last answer while the card installed the profile).
-  Result<bool> installed = card.HasProfile(iccid);
+  Result<bool> installed = Status(ErrorCode::kInternal, "not listed");
+  const bool answer_lost =
+      interrupted.code() == ErrorCode::kReaderError || interrupted.code() == ErrorCode::kCardRemoved;
+  if (Status back = answer_lost ? card.Reconnect() : Status::Ok(); !back.ok()) {
+    installed = back;
+  } else {
+    installed = card.HasProfile(iccid);
+  }
   if (installed.ok() && *installed) {
     outcome.warning = "the card's answer to the load was lost (" + interrupted.message() +
                       "), but profile " + iccid + " is installed";

@@ -23,7 +23,7 @@
 
 namespace esim {
 
-class Es10Client;
+class CardSession;
 
 // The card's side of a download.
 class DownloadCard {
@@ -38,12 +38,15 @@ class DownloadCard {
   virtual Result<es10::SessionAnswer> CancelSession(ByteView transaction_id, es10::CancelReason reason) = 0;
   // Whether a profile with `iccid` is on the card now.
   virtual Result<bool> HasProfile(const es10::Iccid& iccid) = 0;
+  // After an answer was lost (the reader reset the card, as modems do): reconnects and
+  // reselects the ISD-R so the card can be asked what it did.
+  virtual Status Reconnect() = 0;
 };
 
-// DownloadCard over an Es10Client (which must outlive it).
+// DownloadCard over a card session (which must outlive it).
 class Es10DownloadCard : public DownloadCard {
  public:
-  explicit Es10DownloadCard(Es10Client& client) : client_(client) {}
+  explicit Es10DownloadCard(CardSession& session) : session_(session) {}
   Result<Bytes> GetEuiccChallenge() override;
   Result<Bytes> GetEuiccInfo1() override;
   Result<es10::SessionAnswer> AuthenticateServer(const es10::AuthenticateServerRequest& request) override;
@@ -51,9 +54,10 @@ class Es10DownloadCard : public DownloadCard {
   Result<Bytes> LoadPiece(ByteView piece) override;
   Result<es10::SessionAnswer> CancelSession(ByteView transaction_id, es10::CancelReason reason) override;
   Result<bool> HasProfile(const es10::Iccid& iccid) override;
+  Status Reconnect() override;
 
  private:
-  Es10Client& client_;
+  CardSession& session_;
 };
 
 // What the user is asked during a download (the CLI answers on a terminal, or from -y and

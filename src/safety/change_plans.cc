@@ -203,7 +203,7 @@ ChangePlan PlanDownload(const DownloadRequest& request, es9p::Es9PlusServer& ser
   step.makes_notifications = true;
   step.notify_address = request.smdp_address;
   step.flow = [request, &server, &user, outcome](FlowContext& context) -> Result<AppliedChange> {
-    Es10DownloadCard card(context.card.es10());
+    Es10DownloadCard card(context.card);
     ESIM_ASSIGN_OR_RETURN(DownloadOutcome done, DownloadProfile(card, server, request, user));
     AppliedChange applied;
     applied.verified_by_listing = !done.result.has_value();

@@ -6,7 +6,10 @@ Result<std::string> Es9PlusHttps::Post(const char* function, const std::string& 
   ESIM_ASSIGN_OR_RETURN(Es9Answer answer, client_.PostEs9Plus(address_, function, body));
   if (answer.http_status == 204 && empty_ok) return std::string();
   if (answer.http_status != 200) {
-    return Status(ErrorCode::kServerUnreachable, answer.url + ": HTTP " + std::to_string(answer.http_status));
+    // The server was reached and answered, but not with an ES9+ answer: it refused (or failed)
+    // the function. Unreachable (50) is for no answer at all.
+    return Status(ErrorCode::kServerRefused, "the SM-DP+ answered HTTP " + std::to_string(answer.http_status) +
+                                                 " to " + function);
   }
   return std::move(answer.body);
 }

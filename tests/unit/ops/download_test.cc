@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <deque>
 #include <string>
 #include <vector>
@@ -89,6 +90,10 @@ class FakeCard : public DownloadCard {
     es10::SessionAnswer answer;
     answer.der = Hex("BF4103A00100");
     return answer;
+  }
+  Status Reconnect() override {
+    calls.push_back("reconnect");
+    return Status::Ok();
   }
   Result<bool> HasProfile(const es10::Iccid& iccid) override {
     calls.push_back("list");
@@ -352,7 +357,8 @@ TEST(DownloadTest, LostLastAnswerWithTheProfileInstalledIsSuccessWithWarning) {
   ASSERT_TRUE(outcome.ok()) << outcome.status().message();
   EXPECT_FALSE(outcome->result);
   EXPECT_NE(outcome->warning.find("is installed"), std::string::npos);
-  EXPECT_EQ(card.calls.back(), "list");
+  EXPECT_EQ(card.calls, (std::vector<std::string>{"challenge", "info1", "authenticateServer", "prepareDownload", "load",
+                                                  "reconnect", "list"}));
   EXPECT_TRUE(card.cancels.empty());
 }
 
@@ -367,6 +373,19 @@ TEST(DownloadTest, LostLastAnswerWithoutTheProfileCancelsWithLoadError) {
   EXPECT_NE(outcome.status().message().find("is not on the card"), std::string::npos);
   EXPECT_EQ(card.cancels, (std::vector<es10::CancelReason>{es10::CancelReason::kLoadBppExecutionError}));
   EXPECT_EQ(server.calls.back(), "cancelSession");
+}
+
+TEST(DownloadTest, AnErrorStatusWordOnTheLastPieceListsWithoutReconnecting) {
+  FakeCard card;
+  FakeServer server;
+  FakeUser user;
+  card.last_answer = Status(ErrorCode::kCardStatus, "STORE DATA block 1 of 1: card answered 6F00");
+  card.has_profile_after = true;  // the card installed it anyway (lpac #173)
+  auto outcome = DownloadProfile(card, server, Request(), user);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().message();
+  EXPECT_NE(outcome->warning.find("6F00"), std::string::npos);
+  EXPECT_EQ(std::count(card.calls.begin(), card.calls.end(), "reconnect"), 0);
+  EXPECT_EQ(card.calls.back(), "list");
 }
 
 TEST(DownloadTest, MessagesNeverShowTheMatchingIdOrConfirmationCode) {
