@@ -58,8 +58,21 @@ class Session {
   Bytes transaction_id_;
 };
 
-Status Wrap(const Status& status, const std::string& what_to_do) {
-  return Status(status.code(), status.message() + "; " + what_to_do);
+// `status` from the SM-DP+, with what it means for the card and what to do about it.
+Status ServerFailure(const Status& status) {
+  std::string advice;
+  switch (status.code()) {
+    case ErrorCode::kServerUnreachable:
+      advice = "check the network and the SM-DP+ address (and --ca-file for a private CA), then run the download again";
+      break;
+    case ErrorCode::kServerRefused:
+      advice = "check the activation code (or ask the carrier for a new one) and run the download again";
+      break;
+    default:
+      advice = "run the download again; tell the carrier if it keeps happening";
+      break;
+  }
+  return Status(status.code(), status.message() + "; nothing was installed; " + advice);
 }
 
 }  // namespace
@@ -134,7 +147,6 @@ Result<bool> Es10DownloadCard::HasProfile(const es10::Iccid& iccid) {
 
 Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer& server,
                                         const DownloadRequest& request, DownloadUser& user) {
-  const std::string retry = "check the activation code and run the download again";
   // 1-2: the card's challenge and EUICCInfo1.
   ESIM_ASSIGN_OR_RETURN(Bytes challenge, card.GetEuiccChallenge());
   ESIM_ASSIGN_OR_RETURN(Bytes info1, card.GetEuiccInfo1());
@@ -142,7 +154,7 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
   // 3: initiateAuthentication. No session exists on the card yet, so nothing to cancel.
   Result<es9p::InitiateAuthenticationAnswer> init =
       server.InitiateAuthentication(challenge, info1, HostOf(request.smdp_address));
-  if (!init.ok()) return Wrap(init.status(), "nothing was sent to the card; " + retry);
+  if (!init.ok()) return ServerFailure(init.status());
   Result<es10::ServerSigned1> signed1 = es10::DecodeServerSigned1(init->serverSigned1);
   if (!signed1.ok()) {
     return Status(ErrorCode::kServerAnswerInvalid,
@@ -184,7 +196,7 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
 
   // 5: authenticateClient: the profile's metadata and smdpSigned2.
   Result<es9p::AuthenticateClientAnswer> client = server.AuthenticateClient(session.transaction_id(), authenticated->der);
-  if (!client.ok()) return session.Fail(Wrap(client.status(), "nothing was installed; " + retry), CancelReason::kUndefinedReason);
+  if (!client.ok()) return session.Fail(ServerFailure(client.status()), CancelReason::kUndefinedReason);
   Result<es10::ProfileInfo> metadata = es10::DecodeStoreMetadata(client->profileMetadata);
   if (!metadata.ok()) {
     return session.Fail(Status(ErrorCode::kServerAnswerInvalid, "the SM-DP+'s profile metadata is malformed (" +
@@ -231,7 +243,7 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
 
   // 8: getBoundProfilePackage (a wrong confirmation code is refused here by the server).
   Result<es9p::GetBoundProfilePackageAnswer> bpp = server.GetBoundProfilePackage(session.transaction_id(), prepared->der);
-  if (!bpp.ok()) return session.Fail(Wrap(bpp.status(), "nothing was installed; " + retry), CancelReason::kUndefinedReason);
+  if (!bpp.ok()) return session.Fail(ServerFailure(bpp.status()), CancelReason::kUndefinedReason);
   Result<es10::BppPieces> split = es10::SplitBoundProfilePackage(bpp->boundProfilePackage);
   if (!split.ok() || split->transactionId != session.transaction_id()) {
     return session.Fail(Status(ErrorCode::kServerAnswerInvalid,
