@@ -187,11 +187,13 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
   Result<es10::SessionAnswer> authenticated = card.AuthenticateServer(authenticate);
   if (!authenticated.ok()) return session.Fail(authenticated.status(), CancelReason::kUndefinedReason);
   if (!authenticated->ok()) {
-    return session.Fail(Status(ErrorCode::kCardRefusedServer,
-                               "the card refused the SM-DP+'s authentication: " +
-                                   AuthenticateErrorName(*authenticated->errorCode) +
-                                   "; this card does not trust that SM-DP+, ask the carrier"),
-                        CancelReason::kUndefinedReason);
+    // The card ended its session; SGP.22 has the LPA hand the card's error to the SM-DP+ in
+    // authenticateClient, which then ends its own (its answer is Failed and changes nothing).
+    (void)server.AuthenticateClient(session.transaction_id(), authenticated->der);
+    return Status(ErrorCode::kCardRefusedServer, "the card refused the SM-DP+'s authentication: " +
+                                                     AuthenticateErrorName(*authenticated->errorCode) +
+                                                     "; nothing was installed, this card does not trust that "
+                                                     "SM-DP+ (ask the carrier)");
   }
 
   // 5: authenticateClient: the profile's metadata and smdpSigned2.
@@ -234,11 +236,11 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
   Result<es10::SessionAnswer> prepared = card.PrepareDownload(prepare);
   if (!prepared.ok()) return session.Fail(prepared.status(), CancelReason::kUndefinedReason);
   if (!prepared->ok()) {
-    return session.Fail(Status(ErrorCode::kCardRefusedServer,
-                               "the card refused to prepare the download: " +
-                                   PrepareDownloadErrorName(*prepared->errorCode) +
-                                   "; nothing was installed, ask the carrier"),
-                        CancelReason::kUndefinedReason);
+    // As above: the card's error goes to the SM-DP+ in getBoundProfilePackage.
+    (void)server.GetBoundProfilePackage(session.transaction_id(), prepared->der);
+    return Status(ErrorCode::kCardRefusedServer, "the card refused to prepare the download: " +
+                                                     PrepareDownloadErrorName(*prepared->errorCode) +
+                                                     "; nothing was installed, ask the carrier");
   }
 
   // 8: getBoundProfilePackage (a wrong confirmation code is refused here by the server).

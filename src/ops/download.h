@@ -5,8 +5,10 @@
 // against a real eUICC through Es10Client (Es10DownloadCard) and a real SM-DP+ over HTTPS, or
 // against fakes in unit tests. It checks what the server says (transactionId and serverAddress
 // in serverSigned1, transactionId of every answer, the BPP's StoreMetadata against the
-// profileMetadata the user confirmed) and, on any failure after the card authenticated the
-// server, cancels on the card and on the server with the fitting reason (declined: 0
+// profileMetadata the user confirmed). When the card refuses the server (AuthenticateServer or
+// PrepareDownload error) its error answer goes to the SM-DP+ in the next ES9+ call, as SGP.22
+// has it. On any other failure after the card authenticated the server it cancels on the card
+// and on the server with the fitting reason (declined: 0
 // endUserRejection; no confirmation code to ask for: 1 postponed; metadata mismatch: 4;
 // the load failed: 5 loadBppExecutionError; else 127). After a failure during the load it lists
 // the card's profiles and reports what is really there. Matching IDs and confirmation codes

@@ -280,7 +280,22 @@ TEST(DownloadTest, CardRefusingTheServerIs53) {
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.status().code(), ErrorCode::kCardRefusedServer);
   EXPECT_NE(outcome.status().message().find("ciPKUnknown"), std::string::npos);
-  EXPECT_EQ(server.calls, (std::vector<std::string>{"initiateAuthentication", "cancelSession"}));
+  // The card's error answer goes to the server in authenticateClient; the card has no session left to cancel.
+  EXPECT_EQ(server.calls, (std::vector<std::string>{"initiateAuthentication", "authenticateClient"}));
+  EXPECT_TRUE(card.cancels.empty());
+}
+
+TEST(DownloadTest, CardRefusingToPrepareForwardsItsErrorToGetBoundProfilePackage) {
+  FakeCard card;
+  FakeServer server;
+  FakeUser user;
+  card.prepare_error = 2;
+  auto outcome = DownloadProfile(card, server, Request(), user);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), ErrorCode::kCardRefusedServer);
+  EXPECT_NE(outcome.status().message().find("invalidSignature"), std::string::npos);
+  EXPECT_EQ(server.calls.back(), "getBoundProfilePackage");
+  EXPECT_TRUE(card.pieces.empty());
 }
 
 TEST(DownloadTest, ConfirmationCodeIsHashedWithTheTransactionId) {
