@@ -153,7 +153,7 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
 
   // 3: initiateAuthentication. No session exists on the card yet, so nothing to cancel.
   Result<es9p::InitiateAuthenticationAnswer> init =
-      server.InitiateAuthentication(challenge, info1, HostOf(request.smdp_address));
+      server.InitiateAuthentication(challenge, info1, request.smdp_address);
   if (!init.ok()) return ServerFailure(init.status());
   Result<es10::ServerSigned1> signed1 = es10::DecodeServerSigned1(init->serverSigned1);
   if (!signed1.ok()) {

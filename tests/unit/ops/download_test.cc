@@ -112,13 +112,15 @@ class FakeServer : public es9p::Es9PlusServer {
   Bytes bpp = Bpp(Metadata());
   std::optional<Status> fail_authenticate_client;
   std::vector<Bytes> cancel_answers;
+  std::string sent_address;
 
   Result<es9p::InitiateAuthenticationAnswer> InitiateAuthentication(ByteView challenge, ByteView info1,
                                                                     const std::string& address) override {
     calls.push_back("initiateAuthentication");
     EXPECT_EQ(Bytes(challenge.begin(), challenge.end()), kChallenge);
     EXPECT_EQ(ToHex(info1), "BF2003820102");
-    EXPECT_EQ(address, kAddress);
+    EXPECT_EQ(address.substr(0, address.find(':')), kAddress);  // as the user gave it, port included
+    sent_address = address;
     es9p::InitiateAuthenticationAnswer answer;
     answer.transactionId = kTid;
     answer.serverSigned1 = Tlv("30", {Tlv("80", {signed_tid}), Tlv("81", {kChallenge}), Tlv("83", {Text(signed_address)}),
@@ -269,6 +271,7 @@ TEST(DownloadTest, ServerAddressComparesHostsIgnoringPortAndCase) {
   DownloadRequest request = Request();
   request.smdp_address = "smdp.example.com:8443";
   EXPECT_TRUE(DownloadProfile(card, server, request, user).ok());
+  EXPECT_EQ(server.sent_address, "smdp.example.com:8443");
 }
 
 TEST(DownloadTest, CardRefusingTheServerIs53) {
