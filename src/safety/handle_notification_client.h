@@ -6,7 +6,9 @@
 // Success is HTTP 204 (or 200); every other outcome (other status, timeout, TLS failure,
 // reset, unresolvable name) is a failed attempt with a reason. Deliver() retries a bounded
 // number of times with exponential backoff and reports every attempt to the caller *before*
-// the next one starts, so the caller can journal each attempt.
+// the next one starts, so the caller can journal each attempt. The same handle also posts the
+// download functions of ES9+ (PostEs9Plus, used by es9p_https.h), so a download obeys the same
+// TLS rules and headers.
 //
 // Threading: one object per thread (it owns one libcurl easy handle, reused for keep-alive).
 // libcurl's global initialisation happens once per process on first Create().
