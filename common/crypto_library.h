@@ -65,6 +65,7 @@ namespace esim {
   X(EVP_CipherFinal_ex) \
   X(EVP_CipherInit_ex) \
   X(EVP_CipherUpdate) \
+  X(EVP_Digest) \
   X(EVP_DigestSign) \
   X(EVP_DigestSignInit) \
   X(EVP_DigestVerify) \

@@ -6,7 +6,7 @@ int ExitCodeFor(ErrorCode code) {
   // Grouped by where the problem is: 2-9 the command line and local files,
   // 10-19 the reader stack, 20-29 the card's answers, 30-39
   // the SGP.22 result codes of a command the card executed, 40-49
-  // notification delivery. Never renumber.
+  // notification delivery, 50-59 profile download. Never renumber.
   switch (code) {
     case ErrorCode::kOk: return 0;
     case ErrorCode::kInternal: return 1;
@@ -35,6 +35,14 @@ int ExitCodeFor(ErrorCode code) {
     case ErrorCode::kNothingToDelete: return 35;
     case ErrorCode::kCardUndefinedError: return 36;
     case ErrorCode::kNotificationPending: return 40;
+    case ErrorCode::kServerUnreachable: return 50;
+    case ErrorCode::kServerRefused: return 51;
+    case ErrorCode::kServerAnswerInvalid: return 52;
+    case ErrorCode::kCardRefusedServer: return 53;
+    case ErrorCode::kInstallFailed: return 54;
+    case ErrorCode::kIccidAlreadyInstalled: return 55;
+    case ErrorCode::kNotEnoughMemory: return 56;
+    case ErrorCode::kConfirmationCodeRequired: return 57;
   }
   return 1;
 }

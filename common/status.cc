@@ -30,6 +30,14 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kNotConfirmed: return "not_confirmed";
     case ErrorCode::kJournalUnavailable: return "journal_unavailable";
     case ErrorCode::kNotificationPending: return "notification_pending";
+    case ErrorCode::kServerUnreachable: return "server_unreachable";
+    case ErrorCode::kServerRefused: return "server_refused";
+    case ErrorCode::kServerAnswerInvalid: return "server_answer_invalid";
+    case ErrorCode::kCardRefusedServer: return "card_refused_server";
+    case ErrorCode::kInstallFailed: return "install_failed";
+    case ErrorCode::kIccidAlreadyInstalled: return "iccid_already_installed";
+    case ErrorCode::kNotEnoughMemory: return "not_enough_memory";
+    case ErrorCode::kConfirmationCodeRequired: return "confirmation_code_required";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";

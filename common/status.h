@@ -43,6 +43,15 @@ enum class ErrorCode {
   kNotConfirmed,       // the user did not type the confirmation (or ended input)
   kJournalUnavailable, // the notification journal cannot be opened or written: nothing was sent
   kNotificationPending,  // the card work is done but a notification is not accepted yet (kept)
+  // Profile download (ES9+ and the card's download functions):
+  kServerUnreachable,      // the SM-DP+ cannot be reached (DNS, TCP, TLS, timeout)
+  kServerRefused,          // the SM-DP+ answered Failed (subject/reason codes in the message) or HTTP error
+  kServerAnswerInvalid,    // bad JSON/base64, transactionId/serverAddress or metadata mismatch
+  kCardRefusedServer,      // AuthenticateServer / PrepareDownload error from the card
+  kInstallFailed,          // the card's ProfileInstallationResult reports an error
+  kIccidAlreadyInstalled,  // installFailedDueToIccidAlreadyExistsOnEuicc (9)
+  kNotEnoughMemory,        // installFailedDueToInsufficientMemoryForProfile (10)
+  kConfirmationCodeRequired,  // the SM-DP+ needs a confirmation code and none can be asked for
   kInternal,           // a bug in esimctl
 };
 

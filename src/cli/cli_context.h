@@ -84,6 +84,8 @@ void RegisterChipCommands(CLI::App& chip, CliContext& context);
 void RegisterProfileCommands(CLI::App& profile, CliContext& context);
 // Adds enable/disable/delete/nickname under the `profile` command.
 void RegisterProfileChangeCommands(CLI::App& profile, CliContext& context);
+// Adds `download` under the `profile` command.
+void RegisterProfileDownloadCommand(CLI::App& profile, CliContext& context);
 void RegisterDecodeCommand(CLI::App& decode, CliContext& context);
 void RegisterNotificationCommands(CLI::App& notification, CliContext& context);
 // `journal list|show|export|retry`.

@@ -49,6 +49,7 @@ void RegisterProfileCommands(CLI::App& profile, CliContext& context) {
     };
   });
   RegisterProfileChangeCommands(profile, context);
+  RegisterProfileDownloadCommand(profile, context);
 }
 
 }  // namespace esim

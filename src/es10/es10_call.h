@@ -55,6 +55,33 @@ Result<Response> Es10Client::CallChecked(const Request& request, Check&& confirm
   }
 }
 
+template <typename Decoder>
+auto Es10Client::CallEncoded(ByteView encoded, Decoder&& decode) -> decltype(decode(ByteView{})) {
+  for (;;) {
+    ++requests_sent_;
+    Result<Bytes> answer = locator_.channel().Send(encoded);
+    Status failure;
+    if (answer.ok()) {
+      auto decoded = decode(ByteView(*answer));
+      if (decoded.ok()) {
+        locator_.Confirm();
+        return decoded;
+      }
+      failure = decoded.status();
+    } else {
+      failure = answer.status();
+    }
+    if (locator_.confirmed() ||
+        !LooksLikeWrongApplication(failure, locator_.channel().last_status_word())) {
+      return failure;
+    }
+    if (!locator_.SelectNext()) {
+      return Status(ErrorCode::kNotEuicc,
+                    locator_.DescribeAttempts() + "\n  last answer: " + failure.message());
+    }
+  }
+}
+
 template <typename Response, typename Request>
 Result<Response> Es10Client::Call(const Request& request) {
   return CallChecked<Response>(request, [](const Response&) { return true; });

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "asn1/download.h"
 #include "asn1/messages.h"
 #include "common/status.h"
 #include "src/es10/isdr_locator.h"
@@ -44,6 +45,22 @@ class Es10Client {
       std::optional<int64_t> seq_number = std::nullopt);
   // Removes notification `seq_number` from the card (NotificationSent); the card's result code.
   Result<int64_t> RemoveNotificationFromList(int64_t seq_number);
+
+  // ---- ES10b: profile download (es10b_download.cc) --------------------------
+  // The answers that go on to the SM-DP+ keep the card's exact DER (SessionAnswer::der).
+  // The 16-byte euiccChallenge (GetEuiccChallenge; discards any unfinished session on the card).
+  Result<Bytes> GetEuiccChallenge();
+  // EUICCInfo1 as the card sent it (BF20 ...), checked to decode; forwarded whole to the SM-DP+.
+  Result<Bytes> GetEuiccInfo1Der();
+  // AuthenticateServer: the card's Ok (to forward) or Error code.
+  Result<es10::SessionAnswer> AuthenticateServer(const es10::AuthenticateServerRequest& request);
+  // PrepareDownload: the card's Ok (to forward) or Error code.
+  Result<es10::SessionAnswer> PrepareDownload(const es10::PrepareDownloadRequest& request);
+  // One piece of a bound profile package (es10::SplitBoundProfilePackage) as its own STORE DATA
+  // sequence; the answer's data: empty for an intermediate 9000, else the card's BF37.
+  Result<Bytes> LoadBoundProfilePackagePiece(ByteView piece);
+  // CancelSession: the card's signed Ok (to forward) or Error code.
+  Result<es10::SessionAnswer> CancelSession(ByteView transaction_id, es10::CancelReason reason);
 
   // ---- ES10c -------------------------------------------------------------
   // The EID; fails with kMalformedResponse when its check digits are wrong.
@@ -80,6 +97,11 @@ class Es10Client {
   // Like Call, with an extra check a decoded answer must pass to confirm the ISD-R.
   template <typename Response, typename Request, typename Check>
   Result<Response> CallChecked(const Request& request, Check&& confirms_isdr);
+
+  // Sends the encoded `request` and decodes the answer with `decode` (a function of ByteView
+  // returning Result<T>), confirming the ISD-R like CallChecked.
+  template <typename Decoder>
+  auto CallEncoded(ByteView request, Decoder&& decode) -> decltype(decode(ByteView{}));
 
   IsdrLocator& locator_;
   uint64_t requests_sent_ = 0;

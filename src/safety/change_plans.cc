@@ -185,4 +185,34 @@ Result<ChangePlan> PlanNotificationProcessing(CardSession& card, const std::vect
   return plan;
 }
 
+ChangePlan PlanDownload(const DownloadRequest& request, es9p::Es9PlusServer& server, DownloadUser& user,
+                        std::shared_ptr<std::optional<DownloadOutcome>> outcome) {
+  ChangePlan plan;
+  plan.operation = "download";
+  ChangeStep step;
+  step.kind = StepKind::kFlow;
+  step.operation = "download";
+  // What a dry run shows: the flow's requests depend on the SM-DP+'s answers, so they are named,
+  // not encoded; the matching ID and confirmation code are secrets and only said to be present.
+  step.description = "download a profile from SM-DP+ " + request.smdp_address +
+                     (request.matching_id ? " with the given matching ID" : " without a matching ID") +
+                     (request.confirmation_code ? " and confirmation code" : "") +
+                     ": GetEuiccChallenge (STORE DATA BF2E00), GetEuiccInfo1 (BF2000), ES9+ initiateAuthentication, "
+                     "AuthenticateServer, ES9+ authenticateClient, confirm the offered profile, PrepareDownload, "
+                     "ES9+ getBoundProfilePackage, LoadBoundProfilePackage (one STORE DATA sequence per segment)";
+  step.makes_notifications = true;
+  step.notify_address = request.smdp_address;
+  step.flow = [request, &server, &user, outcome](FlowContext& context) -> Result<AppliedChange> {
+    Es10DownloadCard card(context.card);
+    ESIM_ASSIGN_OR_RETURN(DownloadOutcome done, DownloadProfile(card, server, request, user));
+    AppliedChange applied;
+    applied.verified_by_listing = !done.result.has_value();
+    *outcome = std::move(done);
+    return applied;
+  };
+  plan.steps.push_back(std::move(step));
+  plan.read_back = ReadBack::kNothing;
+  return plan;
+}
+
 }  // namespace esim

@@ -9,11 +9,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "asn1/messages.h"
 #include "common/status.h"
+#include "src/ops/download.h"
 #include "src/ops/profile_ops.h"
 #include "src/safety/change_plan.h"
 #include "src/session/card_session.h"
@@ -53,5 +56,12 @@ ChangePlan PlanNotificationRemoval(const std::vector<int64_t>& seqs,
 // the card, in seqNumber order) (operation "process"). One ListNotification, which the
 // pipeline reuses.
 Result<ChangePlan> PlanNotificationProcessing(CardSession& card, const std::vector<int64_t>& seqs);
+
+// Downloads a profile (operation "download") as one flow step: DownloadProfile (src/ops/download.h)
+// with `server` and `user`, which must outlive the run, on the pipeline's card. The step makes
+// notifications (the install result, BF37, which the pipeline journals and delivers like any
+// other); `outcome` receives what the download did once it succeeded. Sends nothing.
+ChangePlan PlanDownload(const DownloadRequest& request, es9p::Es9PlusServer& server, DownloadUser& user,
+                        std::shared_ptr<std::optional<DownloadOutcome>> outcome);
 
 }  // namespace esim

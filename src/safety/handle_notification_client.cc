@@ -30,6 +30,8 @@ constexpr std::string_view kPath = "/gsma/rsp2/es9plus/handleNotification";
 // Enough for any error text a server sends; the rest of a long body is read and dropped.
 constexpr size_t kKeptBodyBytes = 4096;
 constexpr size_t kShownReasonBytes = 200;
+// A bound profile package is at most a few hundred KiB; an answer larger than this is refused.
+constexpr size_t kMaxEs9AnswerBytes = 8 * 1024 * 1024;
 constexpr uintmax_t kMaxCaFileBytes = 16 * 1024 * 1024;
 // Doubling stops here so that many attempts cannot overflow or sleep for days.
 constexpr std::chrono::milliseconds kMaxBackoff{5 * 60 * 1000};
@@ -165,14 +167,16 @@ std::string LoadSystemBundle(const CurlLibrary& lib) {
 // What one transfer writes into: owned by the client so curl's pointers stay valid.
 struct Exchange {
   char error[CURL_ERROR_SIZE] = {};
-  std::string response;       // the first kKeptBodyBytes of the answer's body
+  std::string response;       // the first `keep` bytes of the answer's body
+  size_t keep = kKeptBodyBytes;  // kKeptBodyBytes for notifications, kMaxEs9AnswerBytes for ES9+ answers
   bool request_sent = false;  // the whole body has been handed to the socket
+  bool notification = true;   // a handleNotification POST (the "during-http" crash point applies)
 };
 
 size_t KeepBodyPrefix(char* data, size_t size, size_t count, void* user) {
   auto* exchange = static_cast<Exchange*>(user);
   size_t n = size * count;
-  size_t room = kKeptBodyBytes - std::min(kKeptBodyBytes, exchange->response.size());
+  size_t room = exchange->keep - std::min(exchange->keep, exchange->response.size());
   exchange->response.append(data, std::min(n, room));
   return n;
 }
@@ -183,7 +187,7 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t upload_total, curl
   auto* exchange = static_cast<Exchange*>(user);
   if (!exchange->request_sent && upload_total > 0 && uploaded == upload_total) {
     exchange->request_sent = true;
-    CrashPoint("during-http");
+    if (exchange->notification) CrashPoint("during-http");
   }
   return 0;
 }
@@ -429,6 +433,40 @@ Result<DeliveryOutcome> HandleNotificationClient::Deliver(
   }
   outcome.reason = FailureReason(outcome.attempts.back(), impl_->exchange.response);
   return outcome;
+}
+
+Result<Es9Answer> HandleNotificationClient::PostEs9Plus(const std::string& address, std::string_view function,
+                                                         const std::string& json_body) {
+  if (std::string why = AddressProblem(address); !why.empty()) {
+    return Invalid("SM-DP+ address " + Quote(address) + " is not a host name: " + why);
+  }
+  const std::string url = "https://" + address + "/gsma/rsp2/es9plus/" + std::string(function);
+  const CurlLibrary& lib = *impl_->lib;
+  CURL* curl = impl_->curl.get();
+  Exchange& exchange = impl_->exchange;
+  exchange = Exchange{};
+  exchange.keep = kMaxEs9AnswerBytes + 1;
+  exchange.notification = false;
+  lib.easy_setopt(curl, CURLOPT_URL, url.c_str());
+  lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json_body.size()));
+  lib.easy_setopt(curl, CURLOPT_POSTFIELDS, json_body.c_str());
+  CURLcode code = lib.easy_perform(curl);
+  lib.easy_setopt(curl, CURLOPT_POSTFIELDS, static_cast<const char*>(nullptr));
+  if (code != CURLE_OK) {
+    return Status(ErrorCode::kServerUnreachable,
+                  url + ": " + impl_->TransportError(code, address.substr(0, address.find(':'))));
+  }
+  long status = 0;
+  lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  if (exchange.response.size() > kMaxEs9AnswerBytes) {
+    return Status(ErrorCode::kServerAnswerInvalid, url + ": the answer is larger than 8 MiB");
+  }
+  Es9Answer answer;
+  answer.url = url;
+  answer.http_status = status;
+  answer.body = std::move(exchange.response);
+  exchange.response.clear();
+  return answer;
 }
 
 const DeliveryOptions& HandleNotificationClient::options() const { return impl_->options; }

@@ -6,7 +6,9 @@
 // Success is HTTP 204 (or 200); every other outcome (other status, timeout, TLS failure,
 // reset, unresolvable name) is a failed attempt with a reason. Deliver() retries a bounded
 // number of times with exponential backoff and reports every attempt to the caller *before*
-// the next one starts, so the caller can journal each attempt.
+// the next one starts, so the caller can journal each attempt. The same handle also posts the
+// download functions of ES9+ (PostEs9Plus, used by es9p_https.h), so a download obeys the same
+// TLS rules and headers.
 //
 // Threading: one object per thread (it owns one libcurl easy handle, reused for keep-alive).
 // libcurl's global initialisation happens once per process on first Create().
@@ -16,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/bytes.h"
@@ -44,6 +47,13 @@ struct DeliveryOutcome {
   std::string reason;                     // why not accepted (last attempt), empty if accepted
 };
 
+// An ES9+ answer as it came: for the download functions (src/es9p parses the body).
+struct Es9Answer {
+  std::string url;
+  long http_status = 0;
+  std::string body;  // whole, at most 8 MiB
+};
+
 class HandleNotificationClient {
  public:
   // Checks the options (each CA file must exist and hold at least one PEM certificate:
@@ -68,6 +78,13 @@ class HandleNotificationClient {
   // that error.
   Result<DeliveryOutcome> Deliver(const std::string& address, ByteView pending_notification,
                                   const std::function<Status(const DeliveryAttempt&)>& on_attempt);
+
+  // One POST of `json_body` to https://ADDRESS/gsma/rsp2/es9plus/FUNCTION (the download
+  // functions: initiateAuthentication, authenticateClient, ...) with the same headers and TLS
+  // rules as a notification, no retry. kServerUnreachable (naming the URL and the transport
+  // error) when no HTTP answer came; kServerAnswerInvalid for a body over 8 MiB; any HTTP
+  // status is returned as an answer for the caller to judge.
+  Result<Es9Answer> PostEs9Plus(const std::string& address, std::string_view function, const std::string& json_body);
 
   // The options in force.
   const DeliveryOptions& options() const;

@@ -20,7 +20,10 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::kInternal, ErrorCode::kProfileNotFound, ErrorCode::kWrongProfileState,
     ErrorCode::kDisallowedByPolicy, ErrorCode::kWrongProfileReenabling, ErrorCode::kCatBusy,
     ErrorCode::kNothingToDelete, ErrorCode::kCardUndefinedError, ErrorCode::kConfirmationRequired,
-    ErrorCode::kNotConfirmed, ErrorCode::kJournalUnavailable, ErrorCode::kNotificationPending};
+    ErrorCode::kNotConfirmed, ErrorCode::kJournalUnavailable, ErrorCode::kNotificationPending,
+    ErrorCode::kServerUnreachable, ErrorCode::kServerRefused, ErrorCode::kServerAnswerInvalid,
+    ErrorCode::kCardRefusedServer, ErrorCode::kInstallFailed, ErrorCode::kIccidAlreadyInstalled,
+    ErrorCode::kNotEnoughMemory, ErrorCode::kConfirmationCodeRequired};
 
 TEST(ExitCodesTest, EveryErrorHasItsOwnExitCode) {
   std::set<int> seen;

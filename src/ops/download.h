@@ -1,0 +1,108 @@
+// DownloadProfile: SGP.22 profile download (common mutual authentication, binding, loading the
+// bound profile package) between one card and one SM-DP+ (download-facts §1).
+//
+// The card and the server are interfaces (DownloadCard, es9p::Es9PlusServer) so the flow runs
+// against a real eUICC through Es10Client (Es10DownloadCard) and a real SM-DP+ over HTTPS, or
+// against fakes in unit tests. It checks what the server says (transactionId and serverAddress
+// in serverSigned1, transactionId of every answer, the BPP's StoreMetadata against the
+// profileMetadata the user confirmed). When the card refuses the server (AuthenticateServer or
+// PrepareDownload error) its error answer goes to the SM-DP+ in the next ES9+ call, as SGP.22
+// has it. On any other failure after the card authenticated the server it cancels on the card
+// and on the server with the fitting reason (declined: 0
+// endUserRejection; no confirmation code to ask for: 1 postponed; metadata mismatch: 4;
+// the load failed: 5 loadBppExecutionError; else 127). After a failure during the load it lists
+// the card's profiles and reports what is really there. Matching IDs and confirmation codes
+// never appear in a message. Not thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "asn1/download.h"
+#include "asn1/messages.h"
+#include "common/status.h"
+#include "src/es9p/es9p.h"
+
+namespace esim {
+
+class CardSession;
+
+// The card's side of a download.
+class DownloadCard {
+ public:
+  virtual ~DownloadCard() = default;
+  virtual Result<Bytes> GetEuiccChallenge() = 0;
+  virtual Result<Bytes> GetEuiccInfo1() = 0;  // whole BF20 DER
+  virtual Result<es10::SessionAnswer> AuthenticateServer(const es10::AuthenticateServerRequest& request) = 0;
+  virtual Result<es10::SessionAnswer> PrepareDownload(const es10::PrepareDownloadRequest& request) = 0;
+  // One BPP piece as its own STORE DATA sequence; the answer's data (empty for an intermediate 9000).
+  virtual Result<Bytes> LoadPiece(ByteView piece) = 0;
+  virtual Result<es10::SessionAnswer> CancelSession(ByteView transaction_id, es10::CancelReason reason) = 0;
+  // Whether a profile with `iccid` is on the card now.
+  virtual Result<bool> HasProfile(const es10::Iccid& iccid) = 0;
+  // After an answer was lost (the reader reset the card, as modems do): reconnects and
+  // reselects the ISD-R so the card can be asked what it did.
+  virtual Status Reconnect() = 0;
+};
+
+// DownloadCard over a card session (which must outlive it).
+class Es10DownloadCard : public DownloadCard {
+ public:
+  explicit Es10DownloadCard(CardSession& session) : session_(session) {}
+  Result<Bytes> GetEuiccChallenge() override;
+  Result<Bytes> GetEuiccInfo1() override;
+  Result<es10::SessionAnswer> AuthenticateServer(const es10::AuthenticateServerRequest& request) override;
+  Result<es10::SessionAnswer> PrepareDownload(const es10::PrepareDownloadRequest& request) override;
+  Result<Bytes> LoadPiece(ByteView piece) override;
+  Result<es10::SessionAnswer> CancelSession(ByteView transaction_id, es10::CancelReason reason) override;
+  Result<bool> HasProfile(const es10::Iccid& iccid) override;
+  Status Reconnect() override;
+
+ private:
+  CardSession& session_;
+};
+
+// What the user is asked during a download (the CLI answers on a terminal, or from -y and
+// --confirmation-code).
+class DownloadUser {
+ public:
+  virtual ~DownloadUser() = default;
+  // Shows the profile the SM-DP+ offers; false when the user declines it.
+  virtual bool ConfirmProfile(const es10::ProfileInfo& metadata) = 0;
+  // The confirmation code the SM-DP+ requires, or nullopt when there is no one to ask.
+  virtual std::optional<std::string> AskConfirmationCode() = 0;
+};
+
+struct DownloadRequest {
+  std::string smdp_address;                  // host[:port], checked (ParseSmdpAddress)
+  std::optional<std::string> matching_id;    // absent: none sent (default SM-DP+)
+  std::optional<std::string> confirmation_code;
+  Bytes tac{0x00, 0x00, 0x00, 0x00};         // 4 bytes; zeros when no IMEI is given
+  std::optional<Bytes> imei;                 // 8 bytes packed (PackImei)
+};
+
+struct DownloadOutcome {
+  es10::ProfileInfo metadata;  // the profile as the SM-DP+ described it
+  Bytes transaction_id;
+  // The card's ProfileInstallationResult (success); absent when its answer was lost and the
+  // profile list showed the profile installed (then `warning` says so).
+  std::optional<es10::ProfileInstallationResult> result;
+  std::string warning;
+  size_t pieces = 0;  // STORE DATA sequences of the load
+};
+
+// Runs the whole download. Errors (exit codes 50-57, 3, 6, and the card's): the message is one
+// sentence of what happened and what to do, with the server's subject/reason codes when given.
+Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer& server,
+                                        const DownloadRequest& request, DownloadUser& user);
+
+// hashCc = SHA-256(SHA-256(confirmation code) || transactionId) (SGP.22 §3.1.3); libcrypto.
+Bytes HashConfirmationCode(const std::string& confirmation_code, ByteView transaction_id);
+
+// Names of the card's codes for messages: AuthenticateServer / PrepareDownload errors and
+// ProfileInstallationResult errorReason.
+std::string AuthenticateErrorName(int64_t code);
+std::string PrepareDownloadErrorName(int64_t code);
+std::string InstallErrorReasonName(int64_t reason);
+
+}  // namespace esim
