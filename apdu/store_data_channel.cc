@@ -56,7 +56,7 @@ StoreDataChannel::~StoreDataChannel() {
 
 Status StoreDataChannel::Select(ByteView aid) {
   selected_aid_.clear();
-  if (closed_) return Status(ErrorCode::kInternal, "SELECT on a closed channel");
+  if (closed_) return lost_.ok() ? Status(ErrorCode::kInternal, "SELECT on a closed channel") : lost_;
   if (aid.empty() || aid.size() > 16) {
     return Status(ErrorCode::kInvalidInput,
                   "AID must be 1..16 bytes, got " + std::to_string(aid.size()));
@@ -105,7 +105,7 @@ Result<std::vector<CommandApdu>> StoreDataChannel::Plan(ByteView es10_request) c
 }
 
 Result<Bytes> StoreDataChannel::Send(ByteView es10_request) {
-  if (closed_) return Status(ErrorCode::kInternal, "STORE DATA on a closed channel");
+  if (closed_) return lost_.ok() ? Status(ErrorCode::kInternal, "STORE DATA on a closed channel") : lost_;
   ESIM_ASSIGN_OR_RETURN(std::vector<CommandApdu> commands, Plan(es10_request));
   last_status_word_ = 0;
   ResponseApdu response;

@@ -78,6 +78,12 @@ class StoreDataChannel {
   // Closes the logical channel opened by Open (no-op on the basic channel or when already
   // closed). The channel is unusable afterwards either way.
   Status Close();
+  // Marks the channel closed without telling the card: its connection was reset or lost, so
+  // the channel no longer exists there. Every later command fails with `why`.
+  void Forget(Status why) {
+    closed_ = true;
+    lost_ = std::move(why);
+  }
 
   // The AID selected by the last successful Select (empty before, or after a failed one).
   ByteView selected_aid() const { return selected_aid_; }
@@ -95,6 +101,7 @@ class StoreDataChannel {
   uint8_t channel_ = 0;
   bool owns_channel_ = false;  // true while a logical channel we opened is open
   bool closed_ = false;
+  Status lost_;  // why the channel was forgotten (OK if it was closed normally)
   Bytes selected_aid_;
   uint16_t last_status_word_ = 0;
 };

@@ -102,19 +102,24 @@ Result<std::unique_ptr<CardSession>> CardSession::OnReader(std::unique_ptr<Reade
 }
 
 Status CardSession::OpenChannel(std::vector<Bytes> candidates) {
-  ESIM_ASSIGN_OR_RETURN(channel_, apdu::StoreDataChannel::Open(*transport_, channel_options_));
-  locator_ = std::make_unique<IsdrLocator>(*channel_, std::move(candidates));
-  ESIM_RETURN_IF_ERROR(locator_->SelectFirst());
-  client_ = std::make_unique<Es10Client>(*locator_);
+  // Built aside and swapped in whole: a session whose reopening failed keeps its previous,
+  // consistent client, whose commands then fail with the reader's error.
+  ESIM_ASSIGN_OR_RETURN(auto channel, apdu::StoreDataChannel::Open(*transport_, channel_options_));
+  auto locator = std::make_unique<IsdrLocator>(*channel, std::move(candidates));
+  ESIM_RETURN_IF_ERROR(locator->SelectFirst());
+  client_ = std::make_unique<Es10Client>(*locator);  // the old client first: it uses the old locator
+  locator_ = std::move(locator);
+  channel_ = std::move(channel);
   return Status::Ok();
 }
 
 Status CardSession::Reestablish(uint32_t timeout_ms) {
   Bytes isdr = locator_->selected_aid();
   bool confirmed = locator_->confirmed();
-  client_.reset();
-  locator_.reset();
-  channel_.reset();
+  // The connection the channel was opened on is gone: closing it on the new one could close
+  // the channel the new connection opens under the same number.
+  channel_->Forget(Status(ErrorCode::kCardRemoved,
+                          "the card went away during the command and did not come back"));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   Status last;
   do {

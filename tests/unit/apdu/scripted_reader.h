@@ -69,10 +69,10 @@ class ScriptedReader : public Reader {
   Bytes Atr() const override { return atr_; }
   // "scripted" unless set_name was called.
   std::string Name() const override { return name_; }
-  // Counts reconnects; always succeeds.
+  // Counts reconnects; succeeds unless set_reconnect_failure was called.
   Status Reconnect(bool /*reset*/) override {
     ++reconnects_;
-    return Status::Ok();
+    return reconnect_failure_;
   }
   // As set by set_extended_length (default false).
   bool SupportsExtendedLength() const override { return extended_; }
@@ -80,6 +80,8 @@ class ScriptedReader : public Reader {
   void set_atr(Bytes atr) { atr_ = std::move(atr); }
   void set_name(std::string name) { name_ = std::move(name); }
   void set_extended_length(bool extended) { extended_ = extended; }
+  // Every later Reconnect fails with `failure` (a card that went away for good).
+  void set_reconnect_failure(Status failure) { reconnect_failure_ = std::move(failure); }
   // Steps not yet played.
   size_t remaining() const { return steps_.size() - next_; }
   // Transmit calls so far (including failed ones).
@@ -87,6 +89,7 @@ class ScriptedReader : public Reader {
   int reconnects() const { return reconnects_; }
 
  private:
+  Status reconnect_failure_;
   struct Step {
     Bytes command;
     Bytes response;

@@ -97,6 +97,25 @@ TEST(CardSessionTest, ErrorStatusFromTheIsdrIsReportedWithoutTryingOtherAids) {
   EXPECT_NE(eid.status().message().find("6A88"), std::string::npos);
 }
 
+// A card that dropped an answer and never came back: Reestablish fails, and the session stays
+// usable as an object: every later command reports the card gone instead of crashing (the
+// download lists the profiles and the journal looks for notifications after a failed load).
+TEST(CardSessionTest, FailedReestablishLeavesCommandsFailingWithCardRemoved) {
+  auto reader = std::make_unique<testing::ScriptedReader>();
+  reader->Expect("00A4040010A0000005591010FFFFFFFF890000010000", "9000");
+  reader->set_reconnect_failure(Status(ErrorCode::kNoCard, "the reader holds no card"));
+  testing::ScriptedReader* script = reader.get();
+  auto session = CardSession::OnReader(std::move(reader), {});
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  Status back = (*session)->Reestablish(0);
+  EXPECT_EQ(back.code(), ErrorCode::kNoCard);
+  EXPECT_GE(script->reconnects(), 1);
+  auto eid = (*session)->es10().GetEid();
+  ASSERT_FALSE(eid.ok());
+  EXPECT_EQ(eid.status().code(), ErrorCode::kCardRemoved);
+  EXPECT_EQ(script->transmits(), 1u);  // nothing sent after the SELECT: the channel is gone
+}
+
 TEST(CardSessionTest, WrongAidGivesNotEuiccNamingTheAid) {
   vcard::VirtualEuicc::Options card;
   card.persist = false;
