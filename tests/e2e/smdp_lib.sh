@@ -63,7 +63,7 @@ start_server() {
   : >"$LOG"
   : >"$WORK/$name.smdp.out"
   "$SMDP" --port 0 --cert "$PKI/CERT_DP_TLS.pem" --key "$PKI/SK_DP_TLS.pem" --ci-cert "$CA" \
-    --log "$LOG" --lifetime-s 50 "$@" >"$WORK/$name.smdp.out" 2>"$WORK/$name.smdp.err" &
+    --log "$LOG" --lifetime-s "${SMDP_LIFETIME_S:-50}" "$@" >"$WORK/$name.smdp.out" 2>"$WORK/$name.smdp.err" &
   SRV_PID=$!
   SERVER_PIDS+=("$SRV_PID")
   PORT=
