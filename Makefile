@@ -26,9 +26,9 @@ test: test-fast
 test-fast: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-# The demo builds only what it runs: the CLI, the virtual eUICC and the two rig helpers that
+# The demo builds only what it runs: the CLI, the virtual eUICC, the test SM-DP+ and the two rig helpers that
 # start a private pcscd (tests/pcsc-rig.sh); `make test` builds the rest, unit tests included.
-DEMO_TARGETS := esimctl esimctl-vcard socket_activate pcsc_wait
+DEMO_TARGETS := esimctl esimctl-vcard socket_activate pcsc_wait test-smdp
 demo: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target $(DEMO_TARGETS)
 	./tools/demo.sh $(BUILD)
