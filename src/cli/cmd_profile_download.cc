@@ -61,7 +61,13 @@ class TerminalDownloadUser : public DownloadUser {
                                     "It will be installed disabled; enable it afterwards with esimctl profile enable.\n",
                                 "yes", "Type yes to download and install it: "};
     Status confirmed = confirmer.Confirm(request);
-    if (!confirmed.ok()) declined_ = confirmed;
+    // The confirmer speaks for commands that ask before the card is touched; here the card and
+    // the SM-DP+ already opened a session, which the download cancels (endUserRejection).
+    if (!confirmed.ok()) {
+      declined_ = Status(confirmed.code(), confirmed.message().substr(0, confirmed.message().find(';')) +
+                                               "; the download was cancelled on the card and at the SM-DP+, "
+                                               "nothing was installed");
+    }
     return confirmed.ok();
   }
 

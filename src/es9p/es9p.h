@@ -57,7 +57,8 @@ Result<Bytes> DecodeBase64(const std::string& text, const std::string& member);
 
 // ---- The server ------------------------------------------------------------------
 // One SM-DP+ the download talks to. Every method is one ES9+ function; errors: kServerUnreachable
-// (no answer, HTTP error), kServerRefused (Failed), kServerAnswerInvalid (malformed answer).
+// (no answer), kServerRefused (Failed or Expired, or an HTTP error status), kServerAnswerInvalid
+// (malformed answer).
 // Not thread-safe.
 class Es9PlusServer {
  public:

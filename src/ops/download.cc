@@ -66,7 +66,8 @@ Status ServerFailure(const Status& status) {
       advice = "check the network and the SM-DP+ address (and --ca-file for a private CA), then run the download again";
       break;
     case ErrorCode::kServerRefused:
-      advice = "check the activation code (or ask the carrier for a new one) and run the download again";
+      advice = "if the SM-DP+'s codes name the activation code, matching ID, EID or confirmation code, check it "
+               "(or ask the carrier for a new activation code); otherwise run the download again later";
       break;
     default:
       advice = "run the download again; tell the carrier if it keeps happening";
