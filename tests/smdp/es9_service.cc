@@ -458,6 +458,7 @@ Answer Es9Service::GetBoundProfilePackage(const json& in) {
   }
   s.bpp_built = true;
   SetState(order, OrderState::kDownloaded, "BPP built", &s);
+  if (o_.reusable_orders) SetState(order, OrderState::kReleased, "released again (--reusable-orders)", &s);
   Answer a = Success(f, {{"boundProfilePackage", Base64(bpp->der)}}, tid);
   std::string what = std::to_string(bpp->der.size()) + "-byte BPP, " + std::to_string(bpp->segments) + " segments (" +
                      std::to_string(bpp->segments86) + " x 86), " +

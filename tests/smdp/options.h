@@ -29,6 +29,7 @@ struct Options {
   std::string pki_dir, upp_dir, orders;
   std::string address = "testsmdpplus1.example.com";
   bool no_replace_session_keys = false;
+  bool reusable_orders = false;  // an order is released again once its BPP is built (benchmarks)
   std::string fail = "none";
   std::string fail_function;
   int fail_count = -1;   // -1: every matching request fails

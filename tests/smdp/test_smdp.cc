@@ -63,6 +63,8 @@ int Main(int argc, char** argv) {
                  "\"state\"? (released|expired)}; relative paths from the file's directory");
   app.add_flag("--no-replace-session-keys", o.no_replace_session_keys,
                "build BPPs without ReplaceSessionKeys (no A2): the profile is protected with the session keys");
+  app.add_flag("--reusable-orders", o.reusable_orders,
+               "release an order again as soon as its BPP is built, so one order serves many downloads (benchmarks)");
   app.add_option("--log", o.log, "append one JSON line per request and per order state change to this file");
   app.add_option("--fail", o.fail,
                  "none | 500 | slow:MS | reset | wrong-cert | failed:SUBJECT/REASON (answer Failed with those codes)\n"
