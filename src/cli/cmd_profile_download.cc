@@ -149,7 +149,7 @@ int RenderReceipt(Output& out, GuardedSession& guarded, const ChangeReceipt& rec
   if (outcome) {
     document["profile"] = es10::ToJson(outcome->metadata);
     document["transactionId"] = ToHex(outcome->transaction_id);
-    document["segments"] = outcome->pieces;
+    document["storeDataSequences"] = outcome->pieces;
     if (!outcome->warning.empty()) document["warning"] = outcome->warning;
     const std::string iccid = outcome->metadata.iccid.value_or("");
     text = "Profile " + ProfileLabel(outcome->metadata) + " installed (disabled).\n";

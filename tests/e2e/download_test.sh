@@ -129,6 +129,8 @@ download made_json -- --json "LPA:1\$$HOST\$MADE-ICON"
 expect_eq "made profile: exit 0" 0 "$RC"
 expect_not_contains "made profile: the matching ID is not printed" MADE-ICON "$OUT$ERR"
 expect_eq "made profile: --json names the ICCID" "$MADE_ICCID" "$(jq -r '.profile.iccid // .iccid' <<<"$OUT")"
+# BF36 + BF23, A0, A1 header, one 88, A2, A3 header, one 86: the made package is 38 bytes.
+expect_eq "made profile: --json counts 7 STORE DATA sequences" 7 "$(jq -r .storeDataSequences <<<"$OUT")"
 card_view ok_after_made
 expect_eq "made profile: names, class, icon from the metadata" \
   "Tailspin Mobile|Tailspin Test|test|png|$ICON_HEX" \
