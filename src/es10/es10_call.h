@@ -29,30 +29,13 @@ inline bool LooksLikeWrongApplication(const Status& failure, uint16_t sw) {
 template <typename Response, typename Request, typename Check>
 Result<Response> Es10Client::CallChecked(const Request& request, Check&& confirms_isdr) {
   ESIM_ASSIGN_OR_RETURN(Bytes encoded, es10::Encode(request));
-  for (;;) {
-    ++requests_sent_;
-    Result<Bytes> answer = locator_.channel().Send(encoded);
-    Status failure;
-    if (answer.ok()) {
-      Result<Response> decoded = es10::Decode<Response>(*answer);
-      if (decoded.ok() && (locator_.confirmed() || confirms_isdr(*decoded))) {
-        locator_.Confirm();
-        return decoded;
-      }
-      failure = decoded.ok() ? Status(ErrorCode::kMalformedResponse, "answer failed the ISD-R check")
-                             : decoded.status();
-    } else {
-      failure = answer.status();
-    }
-    if (locator_.confirmed() ||
-        !LooksLikeWrongApplication(failure, locator_.channel().last_status_word())) {
-      return failure;
-    }
-    if (!locator_.SelectNext()) {
-      return Status(ErrorCode::kNotEuicc,
-                    locator_.DescribeAttempts() + "\n  last answer: " + failure.message());
-    }
-  }
+  // An answer that decodes but fails the check, before the ISD-R is confirmed, counts as the
+  // wrong application's: CallEncoded then tries the next candidate AID.
+  return CallEncoded(encoded, [&](ByteView answer) -> Result<Response> {
+    Result<Response> decoded = es10::Decode<Response>(answer);
+    if (!decoded.ok() || locator_.confirmed() || confirms_isdr(*decoded)) return decoded;
+    return Status(ErrorCode::kMalformedResponse, "answer failed the ISD-R check");
+  });
 }
 
 template <typename Decoder>
