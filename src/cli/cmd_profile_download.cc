@@ -13,6 +13,7 @@
 #include "src/cli/change_command.h"
 #include "src/cli/cli_context.h"
 #include "src/cli/lazy_subcommand.h"
+#include "src/cli/profile_download.h"
 #include "src/ops/download.h"
 #include "src/ops/profile_ops.h"
 #include "src/safety/change_plans.h"
@@ -24,14 +25,6 @@
 namespace esim {
 namespace {
 
-struct DownloadOptions {
-  std::optional<std::string> activation_code;
-  std::optional<std::string> smdp;
-  std::optional<std::string> matching_id;
-  std::optional<std::string> confirmation_code;
-  std::optional<std::string> imei;
-  ChangeFlags flags;
-};
 
 std::string ProfileSummary(const es10::ProfileInfo& p) {
   std::string text;
@@ -163,6 +156,8 @@ int RenderReceipt(Output& out, GuardedSession& guarded, const ChangeReceipt& rec
   return out.Finish(document, text, status);
 }
 
+}  // namespace
+
 int RunDownload(const CliContext& context, Output& out, const DownloadOptions& options) {
   auto prepared = CheckInput(options);
   if (!prepared.ok()) return out.Error(InputRejected(prepared.status()));
@@ -210,8 +205,6 @@ int RunDownload(const CliContext& context, Output& out, const DownloadOptions& o
   };
   return RunChangeCommand(context, out, options.flags, command);
 }
-
-}  // namespace
 
 void RegisterProfileDownloadCommand(CLI::App& profile, CliContext& context) {
   AddLazySubcommand(profile, "download", "download and install a profile from an SM-DP+ (activation code)",

@@ -150,7 +150,12 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
                                         const DownloadRequest& request, DownloadUser& user) {
   // 1-2: the card's challenge and EUICCInfo1.
   ESIM_ASSIGN_OR_RETURN(Bytes challenge, card.GetEuiccChallenge());
-  ESIM_ASSIGN_OR_RETURN(Bytes info1, card.GetEuiccInfo1());
+  Bytes info1;
+  if (request.euicc_info1) {
+    info1 = *request.euicc_info1;
+  } else {
+    ESIM_ASSIGN_OR_RETURN(info1, card.GetEuiccInfo1());
+  }
 
   // 3: initiateAuthentication. No session exists on the card yet, so nothing to cancel.
   Result<es9p::InitiateAuthenticationAnswer> init =
@@ -271,6 +276,7 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
   Status interrupted;
   for (size_t i = 0; i < split->pieces.size(); ++i) {
     Result<Bytes> answer = card.LoadPiece(split->pieces[i]);
+    if (answer.ok()) user.LoadProgress(i + 1, split->pieces.size());
     if (!answer.ok()) {
       interrupted = answer.status();
       break;

@@ -71,6 +71,8 @@ class DownloadUser {
   virtual bool ConfirmProfile(const es10::ProfileInfo& metadata) = 0;
   // The confirmation code the SM-DP+ requires, or nullopt when there is no one to ask.
   virtual std::optional<std::string> AskConfirmationCode() = 0;
+  // `sent` of `total` STORE DATA sequences of the load are done (called after each one).
+  virtual void LoadProgress(size_t /*sent*/, size_t /*total*/) {}
 };
 
 struct DownloadRequest {
@@ -79,6 +81,9 @@ struct DownloadRequest {
   std::optional<std::string> confirmation_code;
   Bytes tac{0x00, 0x00, 0x00, 0x00};         // 4 bytes; zeros when no IMEI is given
   std::optional<Bytes> imei;                 // 8 bytes packed (PackImei)
+  // EUICCInfo1 (BF20 DER) when the caller already read it (to choose the CIs the TLS client
+  // trusts); the flow then does not ask the card again.
+  std::optional<Bytes> euicc_info1;
 };
 
 struct DownloadOutcome {
