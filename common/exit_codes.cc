@@ -43,6 +43,7 @@ int ExitCodeFor(ErrorCode code) {
     case ErrorCode::kIccidAlreadyInstalled: return 55;
     case ErrorCode::kNotEnoughMemory: return 56;
     case ErrorCode::kConfirmationCodeRequired: return 57;
+    case ErrorCode::kServerNotTrusted: return 58;
   }
   return 1;
 }

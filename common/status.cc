@@ -38,6 +38,7 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kIccidAlreadyInstalled: return "iccid_already_installed";
     case ErrorCode::kNotEnoughMemory: return "not_enough_memory";
     case ErrorCode::kConfirmationCodeRequired: return "confirmation_code_required";
+    case ErrorCode::kServerNotTrusted: return "server_not_trusted";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";

@@ -52,6 +52,7 @@ enum class ErrorCode {
   kIccidAlreadyInstalled,  // installFailedDueToIccidAlreadyExistsOnEuicc (9)
   kNotEnoughMemory,        // installFailedDueToInsufficientMemoryForProfile (10)
   kConfirmationCodeRequired,  // the SM-DP+ needs a confirmation code and none can be asked for
+  kServerNotTrusted,       // the server's TLS certificate chains to no CA/CI trusted for this card (58)
   kInternal,           // a bug in esimctl
 };
 

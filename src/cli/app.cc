@@ -126,6 +126,8 @@ int RunCli(int argc, char** argv) {
                  "notification journal (default $XDG_STATE_HOME/esimctl/journal.db)");
   app.add_option("--ca-file", context.delivery.ca_files,
                  "PEM file of extra CA certificates trusted for SM-DP+ TLS (repeatable)");
+  app.add_flag("--trust-test-ci", context.delivery.trust_test_ci,
+               "also trust the GSMA test CIs the card lists for SM-DP+/SM-DS TLS (test servers only)");
   app.add_option("--connect-to", context.delivery.connect_to,
                  "HOST:PORT:CONNECT_HOST:CONNECT_PORT: reach an SM-DP+ elsewhere, TLS still checks HOST "
                  "(repeatable; for test servers)");

@@ -17,6 +17,10 @@ Result<std::string> Es9PlusHttps::Post(const char* function, const std::string& 
 Result<es9p::InitiateAuthenticationAnswer> Es9PlusHttps::InitiateAuthentication(ByteView euicc_challenge,
                                                                                ByteView euicc_info1,
                                                                                const std::string& smdp_address) {
+  // The CIs this card lists choose the GSMA CIs the connection trusts (ci_trust.h): the
+  // EUICCInfo1 the flow read anyway, so no APDU is added. A malformed one (the card checked it
+  // decodes) leaves only RSP2 Root CI1 among the CIs.
+  if (auto cis = CardCiListFromEuiccInfo1(euicc_info1); cis.ok()) client_.SetCardCis(std::move(*cis));
   ESIM_ASSIGN_OR_RETURN(std::string body,
                         Post("initiateAuthentication",
                              es9p::BuildInitiateAuthentication(euicc_challenge, euicc_info1, smdp_address)));

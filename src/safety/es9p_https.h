@@ -1,6 +1,7 @@
 // Es9PlusHttps: the SM-DP+ of a download reached over HTTPS, through the notification
 // client's libcurl handle (HandleNotificationClient::PostEs9Plus), so the download obeys the
-// same TLS rules (verification always on, --ca-file, --connect-to) and headers
+// same TLS rules (verification always on, --ca-file, --connect-to, the GSMA CIs the card lists
+// in the EUICCInfo1 given to InitiateAuthentication: ci_trust.h) and headers
 // (X-Admin-Protocol gsma/rsp/v2.2.0). No answer (DNS, TCP, TLS, timeout) is kServerUnreachable;
 // an HTTP status other than 200 (or 204 for cancelSession) is kServerRefused naming it.
 // Not thread-safe; `client` must outlive it.

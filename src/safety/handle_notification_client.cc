@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -22,6 +23,7 @@
 #include "src/validate/input.h"
 #include "src/safety/crash_point.h"
 #include "src/safety/curl_library.h"
+#include "src/safety/tls_library.h"
 
 namespace esim {
 namespace {
@@ -213,6 +215,131 @@ int64_t NowUnixMs() {
       .count();
 }
 
+// X509_V_ERR_* codes that mean "no trusted CA/CI at the top of the chain" (rather than an
+// expired, revoked or malformed certificate): the refusals ci_trust.h explains.
+bool IsUntrustedChain(int error) {
+  switch (error) {
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_UNTRUSTED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string LowerHex(ByteView bytes) {
+  std::string hex = ToHex(bytes);
+  std::transform(hex.begin(), hex.end(), hex.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
+  return hex;
+}
+
+// `name` in RFC 2253 form, made safe to print (it comes from the server).
+std::string NameText(const X509_NAME* name) {
+  BioPtr bio(Crypto().BIO_new(Crypto().BIO_s_mem()));
+  if (!bio || Crypto().X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return "";
+  BUF_MEM* buffer = nullptr;
+  Crypto().BIO_ctrl(bio.get(), BIO_C_GET_BUF_MEM_PTR, 0, reinterpret_cast<char*>(&buffer));  // BIO_get_mem_ptr
+  if (!buffer) return "";
+  std::string quoted = Quote(std::string_view(buffer->data, buffer->length), 160);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
+// The GSMA CIs trusted for the card and what the last handshake's refusal means. Lives in the
+// client's Impl: libcurl's SSL_CTX callback and OpenSSL's verify callback get a pointer to it.
+struct CiTrustState {
+  bool trust_test = false;
+  CardCiList card;
+  std::function<Result<CardCiList>()> source;  // reads `card` once when needed; then cleared
+  std::string source_error;                    // why reading it failed
+  bool dir_read = false;                       // the data directory is read on first TLS use
+  std::string dir;
+  std::string dir_error;
+  std::vector<CiEntry> available;
+  std::map<std::string, std::vector<X509Ptr>> loaded;  // by SKI
+  std::string untrusted;  // why the last chain was refused for want of a trusted CA/CI, or ""
+
+  void ReadDirectory() {
+    if (dir_read) return;
+    dir_read = true;
+    auto found = CiDirectory();
+    if (!found.ok()) {
+      dir_error = found.status().message();
+      return;
+    }
+    dir = *found;
+    available = ListCis(dir);
+  }
+
+  // Adds the CIs trusted for the card to the store of `ssl_ctx`, and routes the chain check
+  // through Verify so a refusal can be explained.
+  CURLcode SetUp(SSL_CTX* ssl_ctx) {
+    auto tls = TlsLibrary::Load();
+    if (!tls.ok()) {
+      untrusted = tls.status().message();
+      return CURLE_SSL_CERTPROBLEM;
+    }
+    ReadDirectory();
+    X509_STORE* store = (*tls)->SSL_CTX_get_cert_store(ssl_ctx);
+    for (const std::string& ski : SelectTrustedCis(available, card, trust_test)) {
+      auto it = loaded.find(ski);
+      if (it == loaded.end()) {
+        auto entry = std::find_if(available.begin(), available.end(), [&](const CiEntry& e) { return e.ski == ski; });
+        auto certs = LoadCi(dir, *entry);
+        // An unreadable CI file only makes verification stricter.
+        it = loaded.emplace(ski, certs.ok() ? std::move(*certs) : std::vector<X509Ptr>{}).first;
+      }
+      for (const X509Ptr& cert : it->second) Crypto().X509_STORE_add_cert(store, cert.get());
+    }
+    Crypto().ERR_clear_error();
+    (*tls)->SSL_CTX_set_cert_verify_callback(ssl_ctx, &Verify, this);
+    return CURLE_OK;
+  }
+
+  // OpenSSL's chain check, unchanged (same store, same host-name and purpose parameters), plus
+  // the explanation of a refusal for want of a trusted CA/CI.
+  static int Verify(X509_STORE_CTX* ctx, void* arg) {
+    auto* self = static_cast<CiTrustState*>(arg);
+    int ok = Crypto().X509_verify_cert(ctx);
+    if (ok <= 0 && IsUntrustedChain(Crypto().X509_STORE_CTX_get_error(ctx))) self->Explain(ctx);
+    return ok;
+  }
+
+  void Explain(X509_STORE_CTX* ctx) {
+    X509* top = nullptr;
+    if (STACK_OF(X509)* chain = Crypto().X509_STORE_CTX_get0_chain(ctx)) {
+      auto* stack = reinterpret_cast<OPENSSL_STACK*>(chain);
+      int n = Crypto().OPENSSL_sk_num(stack);
+      if (n > 0) top = static_cast<X509*>(Crypto().OPENSSL_sk_value(stack, n - 1));
+    }
+    if (top == nullptr) {
+      if (auto tls = TlsLibrary::Load(); tls.ok()) top = (*tls)->X509_STORE_CTX_get0_cert(ctx);
+    }
+    std::string issuer_ski;
+    std::string issuer_name;
+    if (top != nullptr) {
+      // A self-signed top (a root the server sent) names itself; otherwise its issuer's key.
+      const ASN1_OCTET_STRING* key = Crypto().X509_get0_authority_key_id(top);
+      if (key == nullptr) key = Crypto().X509_get0_subject_key_id(top);
+      if (key != nullptr) {
+        issuer_ski = LowerHex(ByteView(Crypto().ASN1_STRING_get0_data(key),
+                                       static_cast<size_t>(Crypto().ASN1_STRING_length(key))));
+      }
+      issuer_name = NameText(Crypto().X509_get_issuer_name(top));
+    }
+    untrusted = ExplainUntrustedIssuer(available, card, trust_test, issuer_ski, issuer_name);
+    if (!card.known && !source_error.empty()) untrusted += " (" + source_error + ")";
+    if (!dir_error.empty()) untrusted += "; " + dir_error;
+  }
+};
+
+CURLcode OnSslContext(CURL*, void* ssl_ctx, void* user) {
+  return static_cast<CiTrustState*>(user)->SetUp(static_cast<SSL_CTX*>(ssl_ctx));
+}
+
 }  // namespace
 
 struct HandleNotificationClient::Impl {
@@ -222,7 +349,27 @@ struct HandleNotificationClient::Impl {
   SlistPtr headers;
   SlistPtr connect_to;
   Exchange exchange;
+  CiTrustState trust;
   CurlPtr curl;  // last: cleaned up before the lists and buffers it points at
+
+  // One transfer; when the server's chain was refused for want of a trusted CA/CI before the
+  // card's CI list was known, reads the list (once per client) and tries again once.
+  CURLcode Perform() {
+    trust.untrusted.clear();
+    CURLcode code = lib->easy_perform(curl.get());
+    if (code == CURLE_OK || trust.untrusted.empty() || trust.card.known || !trust.source) return code;
+    auto source = std::move(trust.source);
+    trust.source = nullptr;
+    auto list = source();
+    if (!list.ok()) {
+      trust.source_error = "reading the card's CI list failed: " + list.status().message();
+      return code;
+    }
+    trust.card = std::move(*list);
+    trust.untrusted.clear();
+    exchange.error[0] = '\0';
+    return lib->easy_perform(curl.get());
+  }
 
   // Why the failed transfer `code` failed, in a few words for people and the journal.
   std::string TransportError(CURLcode code, const std::string& url_host) const {
@@ -340,6 +487,13 @@ Result<std::unique_ptr<HandleNotificationClient>> HandleNotificationClient::Crea
     curl_blob blob{impl->extra_ca_pem.data(), impl->extra_ca_pem.size(), CURL_BLOB_COPY};
     set(CURLOPT_CAINFO_BLOB, &blob, "CAINFO_BLOB");
   }
+  // The GSMA CIs trusted for the card join the store of every connection (CiTrustState::SetUp).
+  impl->trust.trust_test = options.trust_test_ci;
+  set(CURLOPT_SSL_CTX_FUNCTION, &OnSslContext, "SSL_CTX_FUNCTION");
+  set(CURLOPT_SSL_CTX_DATA, static_cast<void*>(&impl->trust), "SSL_CTX_DATA");
+  // No store shared between connections (libcurl >= 7.87 caches a CAINFO store): each gets the
+  // CIs of its own card. Older libcurl has no cache and refuses the option, harmlessly.
+  lib.easy_setopt(curl, CURLOPT_CA_CACHE_TIMEOUT, 0L);
   set(CURLOPT_PROTOCOLS_STR, "https", "PROTOCOLS_STR");
   set(CURLOPT_REDIR_PROTOCOLS_STR, "https", "REDIR_PROTOCOLS_STR");
   set(CURLOPT_FOLLOWLOCATION, 0L, "FOLLOWLOCATION");
@@ -393,7 +547,7 @@ DeliveryAttempt HandleNotificationClient::PostOnce(const std::string& address, B
   lib.easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
 
   auto started = std::chrono::steady_clock::now();
-  CURLcode code = lib.easy_perform(curl);
+  CURLcode code = impl_->Perform();
   attempt.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
@@ -405,6 +559,8 @@ DeliveryAttempt HandleNotificationClient::PostOnce(const std::string& address, B
     attempt.http_status = status;
   } else if (code == CURLE_OK) {
     attempt.transport_error = "no HTTP status in the answer";
+  } else if (!impl_->trust.untrusted.empty()) {
+    attempt.transport_error = "TLS: server not trusted: " + impl_->trust.untrusted;
   } else {
     attempt.transport_error = impl_->TransportError(code, address.substr(0, address.find(':')));
   }
@@ -429,7 +585,8 @@ Result<DeliveryOutcome> HandleNotificationClient::Deliver(
       outcome.accepted = true;
       return outcome;
     }
-    if (!retrying_can_help) break;
+    // A refused chain is refused again: trust does not change between attempts.
+    if (!retrying_can_help || !impl_->trust.untrusted.empty()) break;
   }
   outcome.reason = FailureReason(outcome.attempts.back(), impl_->exchange.response);
   return outcome;
@@ -450,8 +607,11 @@ Result<Es9Answer> HandleNotificationClient::PostEs9Plus(const std::string& addre
   lib.easy_setopt(curl, CURLOPT_URL, url.c_str());
   lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json_body.size()));
   lib.easy_setopt(curl, CURLOPT_POSTFIELDS, json_body.c_str());
-  CURLcode code = lib.easy_perform(curl);
+  CURLcode code = impl_->Perform();
   lib.easy_setopt(curl, CURLOPT_POSTFIELDS, static_cast<const char*>(nullptr));
+  if (code != CURLE_OK && !impl_->trust.untrusted.empty()) {
+    return Status(ErrorCode::kServerNotTrusted, url + ": the server is not trusted: " + impl_->trust.untrusted);
+  }
   if (code != CURLE_OK) {
     return Status(ErrorCode::kServerUnreachable,
                   url + ": " + impl_->TransportError(code, address.substr(0, address.find(':'))));
@@ -470,6 +630,15 @@ Result<Es9Answer> HandleNotificationClient::PostEs9Plus(const std::string& addre
 }
 
 const DeliveryOptions& HandleNotificationClient::options() const { return impl_->options; }
+
+void HandleNotificationClient::SetCardCis(CardCiList list) {
+  impl_->trust.card = std::move(list);
+  impl_->trust.source = nullptr;
+}
+
+void HandleNotificationClient::SetCardCiSource(std::function<Result<CardCiList>()> source) {
+  if (!impl_->trust.card.known) impl_->trust.source = std::move(source);
+}
 
 bool IsAccepted(const DeliveryAttempt& a) { return a.http_status && (*a.http_status == 204 || *a.http_status == 200); }
 

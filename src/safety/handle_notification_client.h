@@ -2,7 +2,11 @@
 // (HTTPS POST .../gsma/rsp2/es9plus/handleNotification, ../shared/docs/sgp22-facts.md §5).
 //
 // TLS verification is always on and cannot be turned off: peer chain checked against the
-// system trust store plus every --ca-file, host name checked, HTTPS only, no redirects.
+// system trust store plus every --ca-file plus the GSMA CIs trusted for the card (ci_trust.h:
+// RSP2 Root CI1, the live CIs the card lists, its test CIs with --trust-test-ci), host name
+// checked, HTTPS only, no redirects. A chain refused for want of a trusted CA/CI is explained
+// (which CI, listed by the card or not): kServerNotTrusted for ES9+, the attempt's reason for a
+// notification.
 // Success is HTTP 204 (or 200); every other outcome (other status, timeout, TLS failure,
 // reset, unresolvable name) is a failed attempt with a reason. Deliver() retries a bounded
 // number of times with exponential backoff and reports every attempt to the caller *before*
@@ -23,6 +27,7 @@
 
 #include "common/bytes.h"
 #include "common/status.h"
+#include "src/safety/ci_trust.h"
 #include "src/safety/notification_journal.h"  // DeliveryAttempt
 
 namespace esim {
@@ -30,6 +35,8 @@ namespace esim {
 struct DeliveryOptions {
   // PEM files with extra trusted CA certificates (added to the system trust store).
   std::vector<std::string> ca_files;
+  // --trust-test-ci: also trust the test CIs the card lists (data/ci/test), for test servers.
+  bool trust_test_ci = false;
   // "HOST:PORT:CONNECT_HOST:CONNECT_PORT" entries, as curl's --connect-to: the request for
   // HOST:PORT goes to CONNECT_HOST:CONNECT_PORT, while TLS still checks the name HOST.
   std::vector<std::string> connect_to;
@@ -88,6 +95,14 @@ class HandleNotificationClient {
 
   // The options in force.
   const DeliveryOptions& options() const;
+
+  // The card's CI list (EUICCInfo1 euiccCiPKIdListForVerification) when the caller read it:
+  // its CIs are trusted (ci_trust.h) from the next connection on.
+  void SetCardCis(CardCiList list);
+  // How to read the card's CI list when it is not set: called at most once, and only when a
+  // server's chain was refused for want of a trusted CA/CI (then the request is tried once
+  // more), so a delivery the system store, --ca-file or RSP2 Root CI1 cover costs no APDU.
+  void SetCardCiSource(std::function<Result<CardCiList>()> source);
 
  private:
   struct Impl;

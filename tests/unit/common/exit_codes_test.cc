@@ -23,7 +23,8 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::kNotConfirmed, ErrorCode::kJournalUnavailable, ErrorCode::kNotificationPending,
     ErrorCode::kServerUnreachable, ErrorCode::kServerRefused, ErrorCode::kServerAnswerInvalid,
     ErrorCode::kCardRefusedServer, ErrorCode::kInstallFailed, ErrorCode::kIccidAlreadyInstalled,
-    ErrorCode::kNotEnoughMemory, ErrorCode::kConfirmationCodeRequired};
+    ErrorCode::kNotEnoughMemory, ErrorCode::kConfirmationCodeRequired,
+    ErrorCode::kServerNotTrusted};
 
 TEST(ExitCodesTest, EveryErrorHasItsOwnExitCode) {
   std::set<int> seen;
