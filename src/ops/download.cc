@@ -69,6 +69,11 @@ Status ServerFailure(const Status& status) {
       advice = "if the SM-DP+'s codes name the activation code, matching ID, EID or confirmation code, check it "
                "(or ask the carrier for a new activation code); otherwise run the download again later";
       break;
+    case ErrorCode::kServerNotTrusted:
+      // The refusal says what would help (--trust-test-ci, --ca-file) or that the server is not
+      // for this card; no ES9+ request left esimctl.
+      advice = "nothing was sent to the SM-DP+, the activation code is still good";
+      break;
     default:
       advice = "run the download again; tell the carrier if it keeps happening";
       break;

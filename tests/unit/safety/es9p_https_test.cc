@@ -56,13 +56,15 @@ TEST_F(Es9pHttpsTest, AnHttpErrorIsServerRefusedAndTheRequestCarriesTheEs9Header
   EXPECT_EQ(log[0]["x-admin-protocol"], "gsma/rsp/v2.2.0");
 }
 
-TEST_F(Es9pHttpsTest, NoAnswerIsServerUnreachable) {
+TEST_F(Es9pHttpsTest, UntrustedCertificateIsNotTrustedAndNoAnswerIsServerUnreachable) {
   auto smdp = Smdp::Start(dir_.path(), {"--fail", "wrong-cert"});
   ASSERT_TRUE(smdp.ok()) << smdp.status().message();
+  // A certificate under no CA or CI esimctl trusts: refused as not trusted (58), saying why.
   auto tls = Initiate((*smdp)->ConnectTo());
   ASSERT_FALSE(tls.ok());
-  EXPECT_EQ(tls.status().code(), ErrorCode::kServerUnreachable) << tls.status().message();
-  EXPECT_NE(tls.status().message().find("TLS"), std::string::npos) << tls.status().message();
+  EXPECT_EQ(tls.status().code(), ErrorCode::kServerNotTrusted) << tls.status().message();
+  EXPECT_NE(tls.status().message().find("not under any CA or GSMA CI esimctl trusts"), std::string::npos)
+      << tls.status().message();
   // Nothing listens on port 1.
   auto refused = Initiate(kHost + ":443:127.0.0.1:1");
   ASSERT_FALSE(refused.ok());
