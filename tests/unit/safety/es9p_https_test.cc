@@ -1,6 +1,7 @@
 // Es9PlusHttps (src/safety/es9p_https.h) against the real test SM-DP+ over TLS: the download
 // functions go to their ES9+ paths with the notification client's headers, an HTTP error status
-// is server_refused (51) and no answer (reset, TLS refused) is server_unreachable (50).
+// is server_refused (51), a certificate under no trusted CA/CI is server_not_trusted (58) and no
+// answer (connection refused) is server_unreachable (50).
 #include "src/safety/es9p_https.h"
 
 #include <gtest/gtest.h>
