@@ -14,12 +14,6 @@
 namespace esim {
 namespace {
 
-std::string LowerHex(ByteView bytes) {
-  std::string hex = ToHex(bytes);
-  std::transform(hex.begin(), hex.end(), hex.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
-  return hex;
-}
-
 bool IsSki(std::string_view text) {
   return text.size() == 40 && std::all_of(text.begin(), text.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -66,6 +60,12 @@ std::string FilePath(const std::string& dir, const CiEntry& entry) {
 
 }  // namespace
 
+std::string SkiHex(ByteView key_id) {
+  std::string hex = ToHex(key_id);
+  std::transform(hex.begin(), hex.end(), hex.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
+  return hex;
+}
+
 std::vector<std::string> SelectTrustedCis(const std::vector<CiEntry>& available, const CardCiList& card,
                                           bool trust_test) {
   std::vector<std::string> trusted;
@@ -111,7 +111,7 @@ Result<CardCiList> CardCiListFromEuiccInfo1(ByteView euicc_info1) {
   }
   CardCiList list;
   list.known = true;
-  for (const Bytes& ski : info->euiccCiPKIdListForVerification) list.skis.push_back(LowerHex(ski));
+  for (const Bytes& ski : info->euiccCiPKIdListForVerification) list.skis.push_back(SkiHex(ski));
   return list;
 }
 
@@ -126,9 +126,7 @@ Result<std::string> CiDirectory() {
   if (ec) return Status(ErrorCode::kIo, "the GSMA CI certificates cannot be found: /proc/self/exe unreadable");
   std::string looked;
   for (const fs::path& dir : {exe.parent_path() / ".." / "share" / "esimctl" / "ci",
-                              exe.parent_path() / "share" / "esimctl" / "ci",
-                              // unit tests run from build/tests/
-                              exe.parent_path() / ".." / ".." / "share" / "esimctl" / "ci"}) {
+                              exe.parent_path() / "share" / "esimctl" / "ci"}) {
     if (fs::is_directory(dir, ec)) return dir.lexically_normal().string();
     looked += (looked.empty() ? "" : ", ") + dir.lexically_normal().string();
   }
@@ -161,7 +159,7 @@ Result<std::vector<X509Ptr>> LoadCi(const std::string& dir, const CiEntry& entry
   ESIM_ASSIGN_OR_RETURN(std::vector<X509Ptr> certs, certs::LoadFile(path));
   for (const X509Ptr& cert : certs) {
     auto ski = certs::SubjectKeyId(cert.get());
-    if (!ski.ok() || LowerHex(*ski) != entry.ski) {
+    if (!ski.ok() || SkiHex(*ski) != entry.ski) {
       return Status(ErrorCode::kInvalidInput, path + " holds a certificate whose subjectKeyIdentifier is not its name");
     }
   }

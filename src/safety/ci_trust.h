@@ -54,12 +54,16 @@ std::vector<std::string> SelectTrustedCis(const std::vector<CiEntry>& available,
 std::string ExplainUntrustedIssuer(const std::vector<CiEntry>& available, const CardCiList& card, bool trust_test,
                                    const std::string& issuer_ski, const std::string& issuer_name);
 
+// A key identifier as the files are named: lower-case hex.
+std::string SkiHex(ByteView key_id);
+
 // The card's list from EUICCInfo1 (BF20 DER); kMalformedResponse if it does not decode.
 Result<CardCiList> CardCiListFromEuiccInfo1(ByteView euicc_info1);
 
 // The directory of the shipped CIs: $ESIMCTL_CI_DIR if set, else the first of
-// <exe dir>/../share/esimctl/ci (installed) and <exe dir>/share/esimctl/ci (build tree) that
-// exists; kIo naming the places looked at otherwise.
+// <exe dir>/../share/esimctl/ci (installed; also build/tests/ in the build tree) and
+// <exe dir>/share/esimctl/ci (build/esimctl) that exists; kIo naming the places looked at
+// otherwise.
 Result<std::string> CiDirectory();
 
 // The CIs in `dir` (live/ and test/ files named SKI.pem; other files are ignored), with names.

@@ -231,12 +231,6 @@ bool IsUntrustedChain(int error) {
   }
 }
 
-std::string LowerHex(ByteView bytes) {
-  std::string hex = ToHex(bytes);
-  std::transform(hex.begin(), hex.end(), hex.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
-  return hex;
-}
-
 // `name` in RFC 2253 form, made safe to print (it comes from the server).
 std::string NameText(const X509_NAME* name) {
   BioPtr bio(Crypto().BIO_new(Crypto().BIO_s_mem()));
@@ -325,7 +319,7 @@ struct CiTrustState {
       const ASN1_OCTET_STRING* key = Crypto().X509_get0_authority_key_id(top);
       if (key == nullptr) key = Crypto().X509_get0_subject_key_id(top);
       if (key != nullptr) {
-        issuer_ski = LowerHex(ByteView(Crypto().ASN1_STRING_get0_data(key),
+        issuer_ski = SkiHex(ByteView(Crypto().ASN1_STRING_get0_data(key),
                                        static_cast<size_t>(Crypto().ASN1_STRING_length(key))));
       }
       issuer_name = NameText(Crypto().X509_get_issuer_name(top));
