@@ -51,7 +51,7 @@ Result<std::unique_ptr<GuardedSession>> GuardedSession::Open(const GuardedSessio
   ESIM_ASSIGN_OR_RETURN(guarded->eid_, guarded->card_->es10().GetEid());
   if (guarded->client_) {
     // The card's CI list is read only if a server's chain is refused without it (ci_trust.h): a
-    // delivery the other trusted CAs cover adds no APDU to the command (docs/apdu-budget.md).
+    // delivery the other trusted CAs cover adds no APDU to the command (tests/bench/apdu-budget.md).
     guarded->client_->SetCardCiSource([card = guarded->card_.get()]() -> Result<CardCiList> {
       ESIM_ASSIGN_OR_RETURN(Bytes info1, card->es10().GetEuiccInfo1Der());
       return CardCiListFromEuiccInfo1(info1);
