@@ -26,6 +26,11 @@ cat >"$WORK/orders.json" <<EOF
   {"matchingId": "TRUST-2", "iccid": "$TRUST2_ICCID", "serviceProviderName": "Tailspin Mobile", "profileName": "Private CA"}
 ]
 EOF
+# The CIs this test trusts: the shipped data, plus the SGP.26 test PKI's re-issue of the f541 key
+# as "Test CI" (the name CERT_DP_TLS chains to; ../shared, never copied into the project).
+cp -r "$SRC/data/ci" "$WORK/ci"
+cat "$PKI/CERT_CI_ECDSA_NIST.pem" >>"$WORK/ci/test/$F541.pem"
+export ESIMCTL_CI_DIR=$WORK/ci
 # The other CI as the card holds it (DER), from the shipped data.
 openssl x509 -in "$SRC/data/ci/test/$OTHER_CI.pem" -outform der -out "$WORK/other-ci.der"
 

@@ -3,6 +3,8 @@
 // list set (SetCardCis) or read on demand (SetCardCiSource: once, only after a refusal), the
 // --trust-test-ci option, and the reason a refusal gives. The CIs come from the build tree's
 // share/esimctl/ci (the binary's ../share/esimctl/ci), or ESIMCTL_CI_DIR when set.
+#include <filesystem>
+#include <fstream>
 #include <chrono>
 #include <cstdlib>
 #include <string>
@@ -27,8 +29,16 @@ class CiDeliveryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const char* name : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) ::unsetenv(name);
-    // The source tree's data, whatever the build tree holds.
-    ::setenv("ESIMCTL_CI_DIR", (std::string(ESIM_SOURCE_DIR) + "/data/ci").c_str(), 1);
+    // The source tree's data, plus the SGP.26 test PKI's re-issue of the f541 key as "Test CI"
+    // (the issuer name of CERT_DP_TLS), read from ../shared: never copied into the project.
+    const std::filesystem::path ci = std::filesystem::path(dir_.path()) / "ci";
+    std::filesystem::copy(std::string(ESIM_SOURCE_DIR) + "/data/ci", ci, std::filesystem::copy_options::recursive);
+    {
+      std::ifstream reissue(std::string(ESIM_SHARED_DIR) + "/sgp26/CERT_CI_ECDSA_NIST.pem");
+      ASSERT_TRUE(reissue) << "missing ../shared/sgp26/CERT_CI_ECDSA_NIST.pem";
+      std::ofstream(ci / "test" / (kSgp26Ci + ".pem"), std::ios::app) << reissue.rdbuf();
+    }
+    ::setenv("ESIMCTL_CI_DIR", ci.c_str(), 1);
     std::string missing = delivery_test::MissingPrerequisite();
     ASSERT_TRUE(missing.empty()) << missing;
     auto der = delivery_test::SignedNotification();

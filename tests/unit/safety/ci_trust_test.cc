@@ -109,10 +109,10 @@ TEST(ShippedCisTest, EveryFileIsItsSkiAndTheKindsAreTheReadmes) {
     if (entry.kind == CiKind::kLive) live.push_back(entry.ski);
   }
   EXPECT_EQ(live, (std::vector<std::string>{kEntrust, kOiste, kRoot}));
-  // The SGP.26 CI key has two certificates (v1 "GSMA Test CI" and its "Test CI" re-issue).
+  // The shipped files are exactly ../shared/ci's: one certificate each (SGP.26 v1 "GSMA Test CI").
   auto sgp26 = LoadCi(dir, CiEntry{kSgp26, CiKind::kTest, ""});
   ASSERT_TRUE(sgp26.ok());
-  EXPECT_EQ(sgp26->size(), 2u);
+  EXPECT_EQ(sgp26->size(), 1u);
 }
 
 TEST(CiDirectoryTest, EnvironmentOverrides) {
