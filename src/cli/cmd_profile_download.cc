@@ -21,6 +21,7 @@
 #include "src/safety/es9p_https.h"
 #include "src/safety/guarded_session.h"
 #include "src/validate/download_input.h"
+#include "readers/trace_mask.h"
 
 namespace esim {
 namespace {
@@ -161,6 +162,8 @@ int RenderReceipt(Output& out, GuardedSession& guarded, const ChangeReceipt& rec
 int RunDownload(const CliContext& context, Output& out, const DownloadOptions& options) {
   auto prepared = CheckInput(options);
   if (!prepared.ok()) return out.Error(InputRejected(prepared.status()));
+  // --trace and -v show "**" where the matching ID would be (readers/trace_mask.h).
+  if (prepared->request.matching_id) RegisterTraceSecret(*prepared->request.matching_id);
   if (!options.flags.dry_run && !options.flags.yes && isatty(STDIN_FILENO) != 1) {
     return out.Error(Status(ErrorCode::kConfirmationRequired,
                             "a download asks to confirm the offered profile, and there is no terminal to ask on; "
@@ -217,7 +220,7 @@ void RegisterProfileDownloadCommand(CLI::App& profile, CliContext& context) {
                       command.add_option("--matching-id", options->matching_id, "the matching ID the carrier gave");
                       command.add_option("--confirmation-code", options->confirmation_code,
                                          "the confirmation code, when the carrier requires one");
-                      command.add_option("--imei", options->imei, "the device's IMEI (15 digits, or 14) sent to the SM-DP+");
+                      command.add_option("--imei", options->imei, "the device's IMEI (15 digits, check digit included) sent to the SM-DP+");
                       AddChangeFlags(command, options->flags, /*destructive=*/true, /*notifies=*/true);
                       context.run = [&context, options](Output& out) { return RunDownload(context, out, *options); };
                     });
