@@ -14,6 +14,7 @@
 #include "src/cli/cli_context.h"
 #include "src/cli/lazy_subcommand.h"
 #include "src/cli/profile_download.h"
+#include "src/cli/progress_line.h"
 #include "src/ops/download.h"
 #include "src/ops/profile_ops.h"
 #include "src/safety/change_plans.h"
@@ -86,10 +87,22 @@ class TerminalDownloadUser : public DownloadUser {
   // Why the profile was declined (kConfirmationRequired / kNotConfirmed), if it was.
   const std::optional<Status>& declined() const { return declined_; }
 
+  // Load progress on the terminal ("Loading profile: n/m"); only after ShowLoadProgress.
+  void LoadProgress(size_t sent, size_t total) override {
+    if (progress_) progress_->Update(sent, total);
+  }
+  // Shows the load progress on `out` (stderr when it is a terminal and not --json).
+  void ShowLoadProgress(std::ostream& out) { progress_.emplace(out, "Loading profile"); }
+  // Ends a progress line a failed load left open.
+  void EndLoadProgress() {
+    if (progress_) progress_->End();
+  }
+
  private:
   bool assume_yes_;
   std::string address_;
   std::optional<Status> declined_;
+  std::optional<ProgressLine> progress_;
 };
 
 struct Prepared {
@@ -196,6 +209,7 @@ int RunDownload(const CliContext& context, Output& out, const DownloadOptions& o
     }
     server = std::make_unique<Es9PlusHttps>(**https, request.smdp_address);
     user = std::make_unique<TerminalDownloadUser>(options.flags.yes, request.smdp_address);
+    if (ProgressLine::ShouldShowOnStderr(context.json)) user->ShowLoadProgress(std::cerr);
     return PlanDownload(request, *server, *user, outcome);
   };
   command.afterwards = [&](const ChangePlan&) {
@@ -204,6 +218,7 @@ int RunDownload(const CliContext& context, Output& out, const DownloadOptions& o
                                     : "deliver it to " + request.smdp_address + " and remove it from the card once accepted");
   };
   command.receipt = [&](Output& print, GuardedSession& guarded, const ChangePlan&, const ChangeReceipt& receipt) {
+    if (user) user->EndLoadProgress();
     return RenderReceipt(print, guarded, receipt, request, *outcome, *user);
   };
   return RunChangeCommand(context, out, options.flags, command);
