@@ -7,6 +7,7 @@
 #     code (only its hash goes to the card).
 #  3. The load progress "Loading profile: n/m" on a terminal (util-linux script(1) gives the
 #     pty), and none of it without a terminal or with --json.
+#  4. chip info shows the Rules Authorisation Table (GetRAT) in text and JSON, in 5 exchanges.
 . "$(dirname "$0")/lib.sh"
 exec </dev/null  # never a terminal on stdin: confirmations come from --yes
 
@@ -125,5 +126,25 @@ for name in imei_good cc; do
   expect_not_contains "no terminal ($name): no progress" "Loading profile" "$(cat "$WORK/$name.err" "$WORK/$name.out")"
 done
 stop_server
+
+# === 4. chip info shows the Rules Authorisation Table (GetRAT) ==================================
+run_capture rat_default rig -- "$ESIMCTL" --trace "$WORK/rat.trace" chip info
+expect_eq "chip info: exit 0" 0 "$RC"
+expect_contains "chip info: the default card's RAT" "Rules authorisation (RAT)   ppr1, ppr2 for MCC 001 MNC 01" "$OUT"
+expect_contains "chip info: GetRAT (BF43) sent" "BF4300" "$(grep '^>' "$WORK/rat.trace")"
+expect_eq "chip info: 5 exchanges (docs/performance.md budget)" 5 "$(grep -c '^>' "$WORK/rat.trace")"
+jq '.rat = [{"pprIds": "40", "allowedOperators": [{"mccMnc": "310410", "gid1": "AB"}, {"mccMnc": "00101"}],
+             "pprFlags": "80"}, {"pprIds": "20", "allowedOperators": [], "pprFlags": "00"}]' "$DEFAULT_STATE" >"$WORK/rat.json"
+run_capture rat_text rig --state "$WORK/rat.json" -- "$ESIMCTL" chip info
+expect_contains "chip info: a rule with GID1 and consent" \
+  "ppr1 for MCC 310 MNC 410 GID1 AB; MCC 001 MNC 01 (end-user consent required)" "$OUT"
+expect_contains "chip info: a rule for no operator" "ppr2 for no operator" "$OUT"
+run_capture rat_json rig --state "$WORK/rat.json" -- "$ESIMCTL" --json chip info
+expect_eq "chip info --json: the RAT" \
+  '[{"allowedOperators":[{"gid1":"AB","mccMnc":"130014"},{"mccMnc":"00F110"}],"pprFlags":["consentRequired"],"pprIds":["ppr1"]},{"allowedOperators":[],"pprFlags":[],"pprIds":["ppr2"]}]' \
+  "$(jq -c .rulesAuthorisationTable <<<"$OUT")"
+jq '.rat = []' "$DEFAULT_STATE" >"$WORK/rat-empty.json"
+run_capture rat_empty rig --state "$WORK/rat-empty.json" -- "$ESIMCTL" chip info
+expect_contains "chip info: an empty RAT" "(empty: no operator may set profile policy rules)" "$OUT"
 
 finish
