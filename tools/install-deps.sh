@@ -1,11 +1,13 @@
 #!/bin/sh
 # Installs the Debian 12 packages esimctl needs to build, test and run the demo.
+# bsdutils: script(1), the pseudo-terminal of tests/e2e/extras_test.sh (essential, listed to be sure).
 # Installs only what is missing; runs apt-get update only when something is.
 set -eu
 PACKAGES="build-essential cmake pkg-config asn1c libpcsclite-dev pcscd vsmartcard-vpcd
 libssl-dev openssl libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
 jq libsqlite3-dev curl libcurl4-openssl-dev ca-certificates libbenchmark-dev
-clang-14 libclang-rt-14-dev"
+clang-14 libclang-rt-14-dev
+bsdutils"
 
 missing=""
 for p in $PACKAGES; do

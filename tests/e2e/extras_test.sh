@@ -147,4 +147,31 @@ jq '.rat = []' "$DEFAULT_STATE" >"$WORK/rat-empty.json"
 run_capture rat_empty rig --state "$WORK/rat-empty.json" -- "$ESIMCTL" chip info
 expect_contains "chip info: an empty RAT" "(empty: no operator may set profile policy rules)" "$OUT"
 
+# === 5. notification dump: the signed notifications, read-only, files 0600 ======================
+# shellcheck disable=SC2016
+run_capture dump rig -- bash -c 'umask 022
+  "$1" --trace "$2/dump.trace" notification dump --all --output "$2/dump.json" &&
+  "$1" notification dump 9 7 --format base64 --output "$2/dump.b64" &&
+  "$1" --json notification show 7 --raw >"$2/show7.json" &&
+  "$1" --json notification list >"$2/list-after.json"' _ "$ESIMCTL" "$WORK"
+expect_eq "dump: exit 0" 0 "$RC"
+expect_contains "dump: says what it wrote" "Wrote 3 notifications (json, signed DER as the card sent it) to $WORK/dump.json (mode 0600)." "$OUT"
+expect_eq "dump: the JSON file is 0600 (umask 022)" 600 "$(stat -c %a "$WORK/dump.json")"
+expect_eq "dump: the base64 file is 0600" 600 "$(stat -c %a "$WORK/dump.b64")"
+expect_eq "dump: JSON fields" '[7,"install","8999010010000001018","smdp.northwind.example"]' \
+  "$(jq -c '.notifications[0] | [.seqNumber, .event, .iccid, .address]' "$WORK/dump.json")"
+expect_eq "dump: the DER is the card's own (as notification show --raw)" \
+  "$(jq -r .pendingNotification "$WORK/show7.json")" "$(jq -r '.notifications[0].der' "$WORK/dump.json")"
+expect_eq "dump: base64 lines in the order asked (9, 7)" \
+  "$(jq -r '.notifications[2].der, .notifications[0].der' "$WORK/dump.json")" "$(cat "$WORK/dump.b64")"
+# PendingNotification: BF37 (profileInstallationResult) or 30 (otherSignedNotification, as here).
+expect_eq "dump: each line is a whole PendingNotification DER" "30 30" \
+  "$(while read -r l; do base64 -d <<<"$l" | openssl asn1parse -inform DER 2>/dev/null | head -1 | grep -q 'cons: SEQUENCE' && printf '30 '; done <"$WORK/dump.b64" | sed 's/ $//')"
+expect_eq "dump: read-only (no NotificationSent BF30 sent)" 0 "$(grep -c '^> 80E2....[0-9A-F]*BF30' "$WORK/dump.trace" || true)"
+expect_eq "dump: the card still holds its 3 notifications" "[7,8,9]" \
+  "$(jq -c '[.notifications[].seqNumber]' "$WORK/list-after.json")"
+run_capture dump_bad rig -- "$ESIMCTL" notification dump 99 --output "$WORK/none.json"
+expect_eq "dump of an unknown seqNumber: exit 35" 35 "$RC"
+expect_eq "dump of an unknown seqNumber: no file" no "$([ -e "$WORK/none.json" ] && echo yes || echo no)"
+
 finish
