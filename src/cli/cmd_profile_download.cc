@@ -17,6 +17,7 @@
 #include "src/cli/progress_line.h"
 #include "src/ops/download.h"
 #include "src/ops/profile_ops.h"
+#include "src/ops/qr_code.h"
 #include "src/safety/change_plans.h"
 #include "src/safety/confirmation.h"
 #include "src/safety/es9p_https.h"
@@ -237,7 +238,21 @@ void RegisterProfileDownloadCommand(CLI::App& profile, CliContext& context) {
                                          "the confirmation code, when the carrier requires one");
                       command.add_option("--imei", options->imei, "the device's IMEI (15 digits, check digit included) sent to the SM-DP+");
                       AddChangeFlags(command, options->flags, /*destructive=*/true, /*notifies=*/true);
-                      context.run = [&context, options](Output& out) { return RunDownload(context, out, *options); };
+                      command.add_option("--qr", options->qr,
+                                         "read the activation code from the QR code in a picture (PNG or JPEG)");
+                      context.run = [&context, options](Output& out) {
+                        // --qr: the activation code read from the picture (src/ops/qr_code.h), then
+                        // checked like a typed one; before anything is sent.
+                        if (options->qr) {
+                          if (options->activation_code) {
+                            return out.Error(Status(ErrorCode::kUsage, "give either an activation code or --qr, not both"));
+                          }
+                          auto code = ReadQrCode(*options->qr);
+                          if (!code.ok()) return out.Error(InputRejected(code.status()));
+                          options->activation_code = *code;
+                        }
+                        return RunDownload(context, out, *options);
+                      };
                     });
 }
 
