@@ -8,11 +8,16 @@
 #  3. The load progress "Loading profile: n/m" on a terminal (util-linux script(1) gives the
 #     pty), and none of it without a terminal or with --json.
 #  4. chip info shows the Rules Authorisation Table (GetRAT) in text and JSON, in 5 exchanges.
+#  5. notification dump: the signed notifications as JSON / base64, files 0600, read-only.
+#  6. profile download --qr: the activation code from a PNG (qrencode) and a JPEG (cjpeg) picture;
+#     a picture without a QR code, or not a picture, is refused before anything is sent.
 . "$(dirname "$0")/lib.sh"
 exec </dev/null  # never a terminal on stdin: confirmations come from --yes
 
 . "$(dirname "$0")/smdp_lib.sh"
-command -v script >/dev/null || { fail "missing: script (util-linux)"; finish; exit 1; }
+for tool in script qrencode cjpeg openssl; do
+  command -v "$tool" >/dev/null || { fail "missing: $tool (tools/install-deps.sh)"; finish; exit 1; }
+done
 TS48=${ESIMCTL_SHARED_DIR:-$SRC/../shared}/ts48
 V1=TS48V1-A-UNIQUE
 V1_ICCID=8949449999999990023
@@ -23,7 +28,9 @@ cat >"$WORK/orders.json" <<EOF2
 [{"matchingId": "$SECRET_ID", "iccid": "$MADE_ICCID", "serviceProviderName": "Tailspin Mobile",
   "profileName": "Tailspin CC", "confirmationCode": "$SECRET_CC"},
  {"matchingId": "PTY-TEXT", "iccid": "8944001234567890152", "profileName": "Tailspin Pty"},
- {"matchingId": "PTY-JSON", "iccid": "8944001234567890160", "profileName": "Tailspin Json"}]
+ {"matchingId": "PTY-JSON", "iccid": "8944001234567890160", "profileName": "Tailspin Json"},
+ {"matchingId": "QR-PNG-5521", "iccid": "8944001234567890178", "profileName": "Tailspin PNG"},
+ {"matchingId": "QR-JPEG-5522", "iccid": "8944001234567890186", "profileName": "Tailspin JPEG"}]
 EOF2
 hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n' | tr a-f A-F; }
 
@@ -125,6 +132,41 @@ expect_not_contains "terminal, --json: no progress" "Loading profile" "$OUT"
 for name in imei_good cc; do
   expect_not_contains "no terminal ($name): no progress" "Loading profile" "$(cat "$WORK/$name.err" "$WORK/$name.out")"
 done
+
+# === 6. --qr IMAGE ================================================================================
+qrencode -o "$WORK/code.png" "LPA:1\$$HOST\$QR-PNG-5521"
+# JPEG: qrencode's text rendering ("##" a dark module) as a PGM, 4 pixels a module, then cjpeg.
+qrencode -t ASCII -m 4 "LPA:1\$$HOST\$QR-JPEG-5522" | awk -v S=4 '
+  { rows[NR] = $0; if (length($0) / 2 > w) w = length($0) / 2 }
+  END { print "P2"; print w * S, NR * S; print 255
+        for (r = 1; r <= NR; r++) for (k = 0; k < S; k++) { line = ""
+          for (c = 0; c < w; c++) { v = substr(rows[r], 2 * c + 1, 1) == "#" ? 0 : 255
+            for (j = 0; j < S; j++) line = line v " " }
+          print line } }' | cjpeg -quality 85 >"$WORK/code.jpg"
+new_state qr ".trustedCiCertificates = [\"$PKI/CERT_CI_ECDSA_NIST.der\"]"
+J=$WORK/qr.db
+download qr_png --trace "$WORK/qr_png.trace" profile download --yes --qr "$WORK/code.png"
+expect_eq "--qr PNG: exit 0" 0 "$RC"
+expect_contains "--qr PNG: the order's profile installed" "Tailspin PNG" "$OUT"
+expect_not_contains "--qr PNG: the matching ID from the picture is masked in the trace" "$(hex QR-PNG-5521)" \
+  "$(tr -d '\n' <"$WORK/qr_png.trace")"
+download qr_jpeg profile download --yes --qr "$WORK/code.jpg"
+expect_eq "--qr JPEG: exit 0" 0 "$RC"
+expect_contains "--qr JPEG: the order's profile installed" "Tailspin JPEG" "$OUT"
+expect_eq "--qr: both orders installed at the server" 2 \
+  "$(jq -r 'select(.event == "order" and (.matchingId | startswith("QR-"))) | .state' "$LOG" | grep -c '^installed$')"
+LOG_BEFORE=$(wc -l <"$LOG")
+printf 'P2\n8 8\n255\n%s\n' "$(printf '255 %.0s' $(seq 64))" | cjpeg >"$WORK/blank.jpg"
+for bad in blank.jpg orders.json; do
+  download "qr_bad_$bad" --trace "$WORK/qr_bad.trace" profile download --yes --qr "$WORK/$bad"
+  expect_eq "--qr $bad: exit 3" 3 "$RC"
+  expect_eq "--qr $bad: nothing sent to the card" no "$([ -e "$WORK/qr_bad.trace" ] && echo yes || echo no)"
+done
+expect_contains "--qr without a QR code: says so" "no QR code found in $WORK/blank.jpg" "$(cat "$WORK/qr_bad_blank.jpg.err")"
+expect_contains "--qr of a text file: says so" "neither a PNG nor a JPEG" "$(cat "$WORK/qr_bad_orders.json.err")"
+download qr_both profile download --yes --qr "$WORK/code.png" "LPA:1\$$HOST\$X"
+expect_eq "--qr and an activation code: usage exit 2" 2 "$RC"
+expect_eq "--qr refusals: nothing reached the SM-DP+" "$LOG_BEFORE" "$(wc -l <"$LOG")"
 stop_server
 
 # === 4. chip info shows the Rules Authorisation Table (GetRAT) ==================================
