@@ -25,6 +25,42 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   });
 }
 
+// Hex as a trace writes it, where "**" stands for a masked byte (readers/trace_mask.h): sets
+// `masked` per byte and reads a masked byte as '*' (0x2A).
+Result<Bytes> FromTraceHex(std::string_view text, std::vector<bool>& masked) {
+  std::string plain;
+  masked.clear();
+  size_t digits = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '*') {
+      if (digits % 2 != 0 || i + 1 >= text.size() || text[i + 1] != '*') {
+        return Status(ErrorCode::kInvalidInput, "a masked byte is written \"**\"");
+      }
+      masked.resize(digits / 2, false);
+      masked.push_back(true);
+      plain += "2A";
+      digits += 2;
+      ++i;
+    } else {
+      plain += text[i];
+      if (std::isxdigit(static_cast<unsigned char>(text[i]))) ++digits;
+    }
+  }
+  ESIM_ASSIGN_OR_RETURN(Bytes bytes, FromHex(plain));
+  masked.resize(bytes.size(), false);
+  return bytes;
+}
+
+// True if `command` is `expected` but for its masked bytes.
+bool SameCommand(ByteView command, const ReplayReader::Exchange& expected) {
+  if (command.size() != expected.command.size()) return false;
+  for (size_t i = 0; i < command.size(); ++i) {
+    const bool masked = i < expected.masked.size() && expected.masked[i];
+    if (!masked && command[i] != expected.command[i]) return false;
+  }
+  return true;
+}
+
 Status LineError(const std::string& name, size_t line, const std::string& message) {
   return Status(ErrorCode::kInvalidInput,
                 name + ":" + std::to_string(line) + ": " + message);
@@ -74,7 +110,8 @@ Result<std::unique_ptr<ReplayReader>> ReplayReader::FromText(const std::string& 
     }
     // Text after '#' on an APDU line is an annotation (SW description, timing).
     rest = rest.substr(0, rest.find('#'));
-    Result<Bytes> apdu = FromHex(rest);
+    std::vector<bool> masked;
+    Result<Bytes> apdu = FromTraceHex(rest, masked);
     if (!apdu.ok()) return LineError(name, line_no, "bad hex: " + apdu.status().message());
     if (kind == '>') {
       if (apdu->size() < 4) {
@@ -82,7 +119,7 @@ Result<std::unique_ptr<ReplayReader>> ReplayReader::FromText(const std::string& 
       }
       // A command followed directly by another: the original reader failed on the first.
       if (pending) exchanges.push_back(std::move(*pending));
-      pending = Exchange{std::move(*apdu), line_no, std::nullopt, 0};
+      pending = Exchange{std::move(*apdu), line_no, std::nullopt, 0, std::move(masked)};
     } else {
       if (!pending) return LineError(name, line_no, "answer without a preceding '>' command");
       if (apdu->size() < 2) {
@@ -106,8 +143,7 @@ Result<Bytes> ReplayReader::Transmit(ByteView command) {
                       " exchanges replayed)");
   }
   const Exchange& expected = exchanges_[next_];
-  if (!std::equal(command.begin(), command.end(), expected.command.begin(),
-                  expected.command.end())) {
+  if (!SameCommand(command, expected)) {
     // Not advancing: after a mismatch the rest of the trace no longer applies.
     return Status(ErrorCode::kReaderError,
                   "replay mismatch at " + name_ + ":" + std::to_string(expected.command_line) +

@@ -4,7 +4,8 @@
 // for bug reports and regression tests: every C-APDU sent must equal the next recorded
 // `>` line, and the recorded `<` answer is returned. Format (see trace_reader.h): blank lines
 // and `#` comments are ignored, text after `#` on an APDU line is a comment, spaces inside
-// hex are allowed, `# ATR: <hex>` sets the ATR. A `>` line whose answer was never recorded
+// hex are allowed, `# ATR: <hex>` sets the ATR. A byte written "**" (a masked matching ID,
+// readers/trace_mask.h) matches any byte in a command and replays as '*' (2A) in an answer. A `>` line whose answer was never recorded
 // (the original reader failed) replays as a kReaderError. Not thread-safe, like every Reader.
 #pragma once
 
@@ -28,6 +29,7 @@ class ReplayReader : public Reader {
     size_t command_line = 0;         // 1-based line number of the `>` line
     std::optional<Bytes> response;   // nullopt: the original reader failed here
     size_t response_line = 0;        // 1-based line number of the `<` line (0 if none)
+    std::vector<bool> masked;        // per command byte: written "**" (masked), matches any byte
   };
 
   // Reads and parses the trace at `path`. kIo when it cannot be read; kInvalidInput naming

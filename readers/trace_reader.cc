@@ -64,7 +64,10 @@ void TracingReader::WriteHeader() {
 Result<Bytes> TracingReader::Transmit(ByteView command) {
   // The command goes out before the exchange so that a hang or crash in the reader still
   // shows what was sent last.
-  out_ << "> " << ToHex(command) << '\n';
+  bool command_masked = false;
+  out_ << "> " << masker_.Command(command, &command_masked);
+  if (command_masked) out_ << "  # matching ID masked";
+  out_ << '\n';
   out_.flush();
   const auto start = std::chrono::steady_clock::now();
   Result<Bytes> answer = inner_->Transmit(command);
@@ -76,17 +79,27 @@ Result<Bytes> TracingReader::Transmit(ByteView command) {
          << OneLine(answer.status().message());
     if (options_.annotate) out_ << " (" << FormatMs(ms) << ")";
     out_ << '\n';
-  } else if (!options_.annotate || answer->size() < 2) {
+  } else if (answer->size() < 2) {
     out_ << "< " << ToHex(*answer) << '\n';
   } else {
     const Bytes& r = *answer;
     ByteView data(r.data(), r.size() - 2);
     const auto sw = static_cast<uint16_t>(r[r.size() - 2] << 8 | r[r.size() - 1]);
-    out_ << "< ";
-    if (!data.empty()) out_ << ToHex(data) << ' ';
-    out_ << ToHex(ByteView(r).subspan(r.size() - 2)) << "  # ";
-    if (options_.describe_sw) out_ << options_.describe_sw(sw) << ", ";
-    out_ << FormatMs(ms) << '\n';
+    bool masked = false;
+    const std::string data_hex = masker_.AnswerData(data, &masked);
+    const std::string sw_hex = ToHex(ByteView(r).subspan(r.size() - 2));
+    if (!options_.annotate) {
+      out_ << "< " << data_hex << sw_hex;
+      if (masked) out_ << "  # matching ID masked";
+    } else {
+      out_ << "< ";
+      if (!data.empty()) out_ << data_hex << ' ';
+      out_ << sw_hex << "  # ";
+      if (options_.describe_sw) out_ << options_.describe_sw(sw) << ", ";
+      out_ << FormatMs(ms);
+      if (masked) out_ << ", matching ID masked";
+    }
+    out_ << '\n';
   }
   out_.flush();
   return answer;

@@ -12,7 +12,8 @@
 //
 // With TraceOptions::annotate the SW is set apart by a space and each answer carries a
 // comment with the SW description and the time the inner reader took. Failures of the inner
-// reader are written as "# error: ..." comment lines. Each exchange is flushed at once so a
+// reader are written as "# error: ..." comment lines. Registered secrets (matching IDs) are
+// written as "**" per byte, with a "matching ID masked" note (readers/trace_mask.h). Each exchange is flushed at once so a
 // crash leaves a complete trace. Not thread-safe, like every Reader.
 #pragma once
 
@@ -25,6 +26,7 @@
 #include "common/bytes.h"
 #include "common/status.h"
 #include "readers/reader.h"
+#include "readers/trace_mask.h"
 
 namespace esim {
 
@@ -69,6 +71,7 @@ class TracingReader : public Reader {
   std::ostream& out_;
   std::unique_ptr<std::ofstream> file_;  // set by ToFile: the stream out_ refers to
   TraceOptions options_;
+  TraceMasker masker_;  // hides registered matching IDs (readers/trace_mask.h)
 };
 
 }  // namespace esim

@@ -15,15 +15,56 @@ namespace esim {
 
 namespace {
 
+// A PLMN (3 bytes, 3GPP TS 24.008 coding) as "MCC 001 MNC 01"; a wildcard nibble 'E' (SGP.22
+// OperatorId) shows as '*'.
+std::string PlmnText(const Bytes& plmn) {
+  if (plmn.size() != 3) return ToHex(plmn);
+  auto digit = [](uint8_t nibble) -> std::string {
+    if (nibble <= 9) return std::string(1, static_cast<char>('0' + nibble));
+    if (nibble == 0xE) return "*";
+    return nibble == 0xF ? "" : "?";
+  };
+  const std::string mcc = digit(plmn[0] & 0x0F) + digit(plmn[0] >> 4) + digit(plmn[1] & 0x0F);
+  const std::string mnc = digit(plmn[2] & 0x0F) + digit(plmn[2] >> 4) + digit(plmn[1] >> 4);
+  return "MCC " + mcc + " MNC " + mnc;
+}
+
+// One RAT rule: "ppr1, ppr2 for MCC 001 MNC 01 (consent required)".
+std::string RatRuleText(const es10::ProfilePolicyAuthorisationRule& rule) {
+  const nlohmann::json names = es10::ToJson(rule);
+  std::string text;
+  for (const auto& name : names["pprIds"]) text += (text.empty() ? "" : ", ") + name.get<std::string>();
+  if (text.empty()) text = "no rule";
+  std::string operators;
+  for (const es10::OperatorId& op : rule.allowedOperators) {
+    operators += (operators.empty() ? "" : "; ") + PlmnText(op.mccMnc);
+    if (op.gid1) operators += " GID1 " + ToHex(*op.gid1);
+    if (op.gid2) operators += " GID2 " + ToHex(*op.gid2);
+  }
+  text += " for " + (operators.empty() ? std::string("no operator") : operators);
+  for (const auto& flag : names["pprFlags"]) {
+    if (flag == "consentRequired") text += " (end-user consent required)";
+  }
+  return text;
+}
+
 nlohmann::json ChipInfoJson(const ChipInfo& info) {
   nlohmann::json resources = nlohmann::json::object();
   if (info.resources.installedApplications) resources["installedApplications"] = *info.resources.installedApplications;
   if (info.resources.freeNonVolatileMemory) resources["freeNonVolatileMemory"] = *info.resources.freeNonVolatileMemory;
   if (info.resources.freeVolatileMemory) resources["freeVolatileMemory"] = *info.resources.freeVolatileMemory;
-  return {{"eid", info.eid},
-          {"euiccInfo2", es10::ToJson(info.info2)},
-          {"extCardResource", resources},
-          {"configuredAddresses", es10::ToJson(info.addresses)}};
+  nlohmann::json out = {{"eid", info.eid},
+                        {"euiccInfo2", es10::ToJson(info.info2)},
+                        {"extCardResource", resources},
+                        {"configuredAddresses", es10::ToJson(info.addresses)}};
+  if (info.rat.ok()) {
+    out["rulesAuthorisationTable"] = es10::ToJson(*info.rat)["rat"];
+  } else {
+    out["rulesAuthorisationTable"] = nullptr;
+    out["rulesAuthorisationTableError"] = {{"code", ErrorCodeName(info.rat.status().code())},
+                                           {"message", info.rat.status().message()}};
+  }
+  return out;
 }
 
 std::string ChipInfoText(const ChipInfo& info) {
@@ -54,6 +95,15 @@ std::string ChipInfoText(const ChipInfo& info) {
   add_keys("CI keys for signing", i2.euiccCiPKIdListForSigning);
   rows.push_back({"Default SM-DP+", info.addresses.defaultDpAddress.value_or("(none)")});
   rows.push_back({"Root SM-DS", info.addresses.rootDsAddress.empty() ? "(none)" : info.addresses.rootDsAddress});
+  const std::string rat_label = "Rules authorisation (RAT)";
+  if (!info.rat.ok()) {
+    rows.push_back({rat_label, "(not available: " + info.rat.status().message() + ")"});
+  } else if (info.rat->rat.empty()) {
+    rows.push_back({rat_label, "(empty: no operator may set profile policy rules)"});
+  }
+  for (size_t i = 0; info.rat.ok() && i < info.rat->rat.size(); ++i) {
+    rows.push_back({i == 0 ? rat_label : "", RatRuleText(info.rat->rat[i])});
+  }
   return RenderKeyValue(rows);
 }
 

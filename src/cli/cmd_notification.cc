@@ -1,6 +1,7 @@
 // `esimctl notification list|show|remove`: the pending notifications on the eUICC.
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "src/safety/change_plans.h"
 #include "src/safety/confirmation.h"
 #include "src/ops/notifications.h"
+#include "src/ops/notification_dump.h"
+#include "src/cli/notification_dump.h"
 #include "src/validate/input.h"
 
 namespace esim {
@@ -255,6 +258,69 @@ void AddProcessCommand(CLI::App& group, CliContext& context) {
       });
 }
 
+// ---- notification dump: a copy of the signed notifications, outside the journal -------------
+
+struct DumpOptions {
+  std::vector<std::string> seqs;
+  bool all = false;
+  std::string format = "json";
+  std::optional<std::string> output;
+};
+
+int RunDump(const CliContext& context, Output& out, const DumpOptions& options) {
+  if (options.all == !options.seqs.empty()) {
+    return out.Error(Status(ErrorCode::kUsage, "notification dump: name seqNumbers or --all (not both)"));
+  }
+  if (out.json() && options.format == "base64" && !options.output) {
+    return out.Error(Status(ErrorCode::kUsage,
+                            "notification dump: --json prints one JSON document; with --format base64 give --output FILE"));
+  }
+  if (options.output && AllReaders(context)) {
+    return out.Error(Status(ErrorCode::kUsage, "notification dump --output: name one reader, not all"));
+  }
+  auto numbers = ParseSeqs(options.seqs);
+  if (!numbers.ok()) return out.Error(numbers.status());
+  return RunOnCard(context, out, [&](CardSession& session, Output& print) -> Status {
+    ESIM_ASSIGN_OR_RETURN(auto list,
+                          options.all ? RetrieveAllNotifications(session) : RetrieveNotifications(session, *numbers));
+    const bool json = options.format == "json";
+    if (!options.output) {
+      if (print.json()) {
+        print.Json(NotificationDumpJson(list));
+      } else {
+        print.Text(json ? NotificationDumpJson(list).dump(2) + "\n" : NotificationDumpBase64(list));
+      }
+      return Status::Ok();
+    }
+    ESIM_RETURN_IF_ERROR(WritePrivateFile(
+        *options.output, json ? NotificationDumpJson(list).dump(2) + "\n" : NotificationDumpBase64(list)));
+    nlohmann::json seqs = nlohmann::json::array();
+    for (const auto& n : list) seqs.push_back(n.metadata().seqNumber);
+    if (print.json()) {
+      print.Json({{"output", *options.output}, {"format", options.format}, {"seqNumbers", seqs}});
+    } else {
+      print.Text("Wrote " + std::to_string(list.size()) + (list.size() == 1 ? " notification" : " notifications") +
+                 " (" + options.format + ", signed DER as the card sent it) to " + *options.output +
+                 " (mode 0600).\n");
+    }
+    return Status::Ok();
+  });
+}
+
+void AddDumpCommand(CLI::App& group, CliContext& context) {
+  AddLazySubcommand(
+      group, "dump", "write the signed pending notifications (exact DER) as JSON or base64; read-only",
+      [&context](CLI::App& dump) {
+        auto options = std::make_shared<DumpOptions>();
+        dump.add_option("seq", options->seqs, "the seqNumbers to dump");
+        dump.add_flag("--all", options->all, "dump every notification on the card");
+        dump.add_option("--format", options->format, "json (default) or base64 (one DER per line)")
+            ->check(CLI::IsMember({"json", "base64"}));
+        dump.add_option("--output", options->output, "write to FILE (created 0600) instead of stdout");
+        context.run = [&context, options](Output& out) { return RunDump(context, out, *options); };
+      });
+}
+
 }  // namespace
 
 void RegisterNotificationCommands(CLI::App& group, CliContext& context) {
@@ -263,6 +329,7 @@ void RegisterNotificationCommands(CLI::App& group, CliContext& context) {
   AddShowCommand(group, context);
   AddRemoveCommand(group, context);
   AddProcessCommand(group, context);
+  AddDumpCommand(group, context);
 }
 
 }  // namespace esim

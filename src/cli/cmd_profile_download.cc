@@ -14,13 +14,16 @@
 #include "src/cli/cli_context.h"
 #include "src/cli/lazy_subcommand.h"
 #include "src/cli/profile_download.h"
+#include "src/cli/progress_line.h"
 #include "src/ops/download.h"
 #include "src/ops/profile_ops.h"
+#include "src/ops/qr_code.h"
 #include "src/safety/change_plans.h"
 #include "src/safety/confirmation.h"
 #include "src/safety/es9p_https.h"
 #include "src/safety/guarded_session.h"
 #include "src/validate/download_input.h"
+#include "readers/trace_mask.h"
 
 namespace esim {
 namespace {
@@ -85,10 +88,22 @@ class TerminalDownloadUser : public DownloadUser {
   // Why the profile was declined (kConfirmationRequired / kNotConfirmed), if it was.
   const std::optional<Status>& declined() const { return declined_; }
 
+  // Load progress on the terminal ("Loading profile: n/m"); only after ShowLoadProgress.
+  void LoadProgress(size_t sent, size_t total) override {
+    if (progress_) progress_->Update(sent, total);
+  }
+  // Shows the load progress on `out` (stderr when it is a terminal and not --json).
+  void ShowLoadProgress(std::ostream& out) { progress_.emplace(out, "Loading profile"); }
+  // Ends a progress line a failed load left open.
+  void EndLoadProgress() {
+    if (progress_) progress_->End();
+  }
+
  private:
   bool assume_yes_;
   std::string address_;
   std::optional<Status> declined_;
+  std::optional<ProgressLine> progress_;
 };
 
 struct Prepared {
@@ -161,6 +176,8 @@ int RenderReceipt(Output& out, GuardedSession& guarded, const ChangeReceipt& rec
 int RunDownload(const CliContext& context, Output& out, const DownloadOptions& options) {
   auto prepared = CheckInput(options);
   if (!prepared.ok()) return out.Error(InputRejected(prepared.status()));
+  // --trace and -v show "**" where the matching ID would be (readers/trace_mask.h).
+  if (prepared->request.matching_id) RegisterTraceSecret(*prepared->request.matching_id);
   if (!options.flags.dry_run && !options.flags.yes && isatty(STDIN_FILENO) != 1) {
     return out.Error(Status(ErrorCode::kConfirmationRequired,
                             "a download asks to confirm the offered profile, and there is no terminal to ask on; "
@@ -193,6 +210,7 @@ int RunDownload(const CliContext& context, Output& out, const DownloadOptions& o
     }
     server = std::make_unique<Es9PlusHttps>(**https, request.smdp_address);
     user = std::make_unique<TerminalDownloadUser>(options.flags.yes, request.smdp_address);
+    if (ProgressLine::ShouldShowOnStderr(context.json)) user->ShowLoadProgress(std::cerr);
     return PlanDownload(request, *server, *user, outcome);
   };
   command.afterwards = [&](const ChangePlan&) {
@@ -201,6 +219,7 @@ int RunDownload(const CliContext& context, Output& out, const DownloadOptions& o
                                     : "deliver it to " + request.smdp_address + " and remove it from the card once accepted");
   };
   command.receipt = [&](Output& print, GuardedSession& guarded, const ChangePlan&, const ChangeReceipt& receipt) {
+    if (user) user->EndLoadProgress();
     return RenderReceipt(print, guarded, receipt, request, *outcome, *user);
   };
   return RunChangeCommand(context, out, options.flags, command);
@@ -217,9 +236,23 @@ void RegisterProfileDownloadCommand(CLI::App& profile, CliContext& context) {
                       command.add_option("--matching-id", options->matching_id, "the matching ID the carrier gave");
                       command.add_option("--confirmation-code", options->confirmation_code,
                                          "the confirmation code, when the carrier requires one");
-                      command.add_option("--imei", options->imei, "the device's IMEI (15 digits, or 14) sent to the SM-DP+");
+                      command.add_option("--imei", options->imei, "the device's IMEI (15 digits, check digit included) sent to the SM-DP+");
                       AddChangeFlags(command, options->flags, /*destructive=*/true, /*notifies=*/true);
-                      context.run = [&context, options](Output& out) { return RunDownload(context, out, *options); };
+                      command.add_option("--qr", options->qr,
+                                         "read the activation code from the QR code in a picture (PNG or JPEG)");
+                      context.run = [&context, options](Output& out) {
+                        // --qr: the activation code read from the picture (src/ops/qr_code.h), then
+                        // checked like a typed one; before anything is sent.
+                        if (options->qr) {
+                          if (options->activation_code) {
+                            return out.Error(Status(ErrorCode::kUsage, "give either an activation code or --qr, not both"));
+                          }
+                          auto code = ReadQrCode(*options->qr);
+                          if (!code.ok()) return out.Error(InputRejected(code.status()));
+                          options->activation_code = *code;
+                        }
+                        return RunDownload(context, out, *options);
+                      };
                     });
 }
 

@@ -18,6 +18,7 @@ struct DownloadOptions {
   std::optional<std::string> matching_id;
   std::optional<std::string> confirmation_code;
   std::optional<std::string> imei;
+  std::optional<std::string> qr;  // --qr IMAGE: read the activation code from a QR picture
   ChangeFlags flags;
 };
 

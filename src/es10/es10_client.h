@@ -45,6 +45,8 @@ class Es10Client {
       std::optional<int64_t> seq_number = std::nullopt);
   // Removes notification `seq_number` from the card (NotificationSent); the card's result code.
   Result<int64_t> RemoveNotificationFromList(int64_t seq_number);
+  // The Rules Authorisation Table (GetRAT, es10b_rat.cc): who may set which PPR.
+  Result<es10::RulesAuthorisationTable> GetRat();
 
   // ---- ES10b: profile download (es10b_download.cc) --------------------------
   // The answers that go on to the SM-DP+ keep the card's exact DER (SessionAnswer::der).

@@ -12,6 +12,13 @@ Result<ChipInfo> ReadChipInfo(CardSession& session) {
   ESIM_ASSIGN_OR_RETURN(info.info2, es10.GetEuiccInfo2());
   info.resources = es10::ParseExtCardResource(info.info2.extCardResource);
   ESIM_ASSIGN_OR_RETURN(info.addresses, es10.GetEuiccConfiguredAddresses());
+  info.rat = es10.GetRat();
+  // A lost card is no "RAT not available": it fails the whole command as any other read would.
+  if (!info.rat.ok() && (info.rat.status().code() == ErrorCode::kCardRemoved ||
+                         info.rat.status().code() == ErrorCode::kNoCard ||
+                         info.rat.status().code() == ErrorCode::kReaderError)) {
+    return info.rat.status();
+  }
   return info;
 }
 

@@ -12,9 +12,12 @@ struct ChipInfo {
   es10::EuiccInfo2 info2;
   es10::ExtCardResource resources;  // parsed from info2.extCardResource
   es10::EuiccConfiguredAddressesResponse addresses;
+  // The Rules Authorisation Table, or why the card did not give it (a card without GetRAT still
+  // has the rest of its information shown).
+  Result<es10::RulesAuthorisationTable> rat = es10::RulesAuthorisationTable{};
 };
 
-// Reads EID, EUICCInfo2 and the configured addresses (three ES10 requests).
+// Reads EID, EUICCInfo2, the configured addresses and the RAT (four ES10 requests).
 Result<ChipInfo> ReadChipInfo(CardSession& session);
 
 }  // namespace esim

@@ -123,25 +123,41 @@ Result<ActivationCode> ParseActivationCode(std::string_view text) {
   return code;
 }
 
-Result<std::string> ParseImei(std::string_view text) {
-  if (!AllDigits(text) || (text.size() != 14 && text.size() != 15)) {
-    return Invalid("IMEI '" + std::string(text) + "' must be 15 digits (or 14 without the check digit)");
+namespace {
+
+// The Luhn check digit of the first 14 IMEI digits (3GPP TS 23.003 annex B).
+int ImeiCheckDigit(std::string_view fourteen) {
+  int sum = 0;
+  for (size_t i = 0; i < 14; ++i) {
+    int d = fourteen[i] - '0';
+    if (i % 2 == 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
   }
-  if (text.size() == 15) {
-    int sum = 0;
-    for (size_t i = 0; i < 14; ++i) {
-      int d = text[i] - '0';
-      if (i % 2 == 1) {
-        d *= 2;
-        if (d > 9) d -= 9;
-      }
-      sum += d;
+  return (10 - sum % 10) % 10;
+}
+
+}  // namespace
+
+// Only the full 15-digit IMEI is accepted (download-facts §7): DeviceInfo.imei is what an SM-DP+
+// compares with the IMEI a carrier bound the order to, and a typo caught here costs nothing
+// while one caught by the server can burn the order. An IMEI is not a secret, so messages show it.
+Result<std::string> ParseImei(std::string_view text) {
+  if (!AllDigits(text) || text.size() != 15) {
+    std::string message = "IMEI '" + std::string(text) + "' must be 15 digits (8 TAC, 6 serial, 1 check digit)";
+    if (AllDigits(text) && text.size() == 14) {
+      message += "; with its check digit it is " + std::string(text) + std::to_string(ImeiCheckDigit(text));
+    } else if (AllDigits(text) && text.size() == 16) {
+      message += "; 16 digits is an IMEISV, give the IMEI";
     }
-    int check = (10 - sum % 10) % 10;
-    if (check != text[14] - '0') {
-      return Invalid("IMEI '" + std::string(text) + "' fails its check digit (Luhn): it should end in " +
-                     std::to_string(check));
-    }
+    return Invalid(message);
+  }
+  const int check = ImeiCheckDigit(text);
+  if (check != text[14] - '0') {
+    return Invalid("IMEI '" + std::string(text) + "' fails its check digit (Luhn): it should end in " +
+                   std::to_string(check));
   }
   return std::string(text);
 }

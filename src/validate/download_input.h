@@ -37,10 +37,10 @@ struct ActivationCode {
 };
 Result<ActivationCode> ParseActivationCode(std::string_view text);
 
-// A device IMEI: 15 digits whose Luhn check digit holds, or 14 digits (no check digit).
-// Returns the digits.
+// A device IMEI: exactly 15 digits whose Luhn check digit (TS 23.003) holds. Returns the digits.
 Result<std::string> ParseImei(std::string_view text);
-// The IMEI as SGP.22 DeviceInfo carries it: 8 bytes of BCD, nibbles swapped, F-padded.
+// The IMEI (15 digits, from ParseImei) as SGP.22 DeviceInfo carries it: 8 bytes of BCD, nibbles
+// swapped, the last byte's high nibble F.
 Bytes PackImei(std::string_view imei_digits);
 // The TAC (first 8 digits) as 4 bytes of BCD, nibbles swapped.
 Bytes PackTac(std::string_view imei_digits);

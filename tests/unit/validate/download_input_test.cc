@@ -63,21 +63,34 @@ TEST(ConfirmationCodeTest, NeedsPrintableNonEmpty) {
   EXPECT_EQ(ParseConfirmationCode("12\x01" "34").status().message().find("12"), std::string::npos);
 }
 
-TEST(ImeiTest, LuhnAndFourteenDigits) {
+TEST(ImeiTest, FifteenDigitsWithLuhn) {
   EXPECT_EQ(*ParseImei("490154203237518"), "490154203237518");  // the classic Luhn example
-  EXPECT_EQ(*ParseImei("49015420323751"), "49015420323751");
+  EXPECT_EQ(*ParseImei("359206110000007"), "359206110000007");
   auto wrong = ParseImei("490154203237519");
   ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().code(), ErrorCode::kInvalidInput);
   EXPECT_NE(wrong.status().message().find("should end in 8"), std::string::npos);
-  for (const char* bad : {"", "4901542032375", "4901542032375180", "49015420323751A"}) {
+  for (const char* bad : {"", "4901542032375", "4901542032375180", "49015420323751A", " 490154203237518",
+                          "-90154203237518", "4901542O3237518"}) {
     EXPECT_FALSE(ParseImei(bad).ok()) << bad;
   }
 }
 
+TEST(ImeiTest, FourteenDigitsRefusedWithTheCheckDigit) {
+  auto short_imei = ParseImei("49015420323751");
+  ASSERT_FALSE(short_imei.ok());
+  EXPECT_NE(short_imei.status().message().find("with its check digit it is 490154203237518"), std::string::npos)
+      << short_imei.status().message();
+  auto imeisv = ParseImei("4901542032375101");
+  ASSERT_FALSE(imeisv.ok());
+  EXPECT_NE(imeisv.status().message().find("IMEISV"), std::string::npos);
+}
+
 TEST(ImeiTest, PacksSwappedBcd) {
   EXPECT_EQ(ToHex(PackImei("490154203237518")), "94104502237315F8");
-  EXPECT_EQ(ToHex(PackImei("49015420323751")), "94104502237315FF");
+  EXPECT_EQ(ToHex(PackImei("359206110000007")), "53296011000000F7");
   EXPECT_EQ(ToHex(PackTac("490154203237518")), "94104502");
+  EXPECT_EQ(ToHex(PackTac("359206110000007")), "53296011");
 }
 
 }  // namespace
