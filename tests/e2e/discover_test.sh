@@ -68,6 +68,12 @@ expect_contains "--smds: says how many" "SM-DS $SMDS has 2 events waiting for th
 expect_contains "--smds: lists the event and its SM-DP+" "EVT-TWO-9K4" "$OUT"
 expect_eq "--smds: the card's lpa.ds.gsma.com was not asked" 0 "$(grep -c 'lpa.ds.gsma.com' "$WORK/given_text.err" || true)"
 
+# Without a terminal and without --yes, --download refuses before anything is sent.
+LINES_BEFORE=$(wc -l <"$LOG")
+discover notty --download
+expect_eq "--download without a terminal or --yes: exit 5" 5 "$RC"
+expect_eq "--download without a terminal or --yes: nothing sent" "$LINES_BEFORE" "$(wc -l <"$LOG")"
+
 # === 2. --download --yes: both events installed, notifications delivered =========================
 ds_state dl
 discover dl --download --yes
