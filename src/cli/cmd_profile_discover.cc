@@ -16,7 +16,7 @@
 #include "src/cli/format.h"
 #include "src/cli/lazy_subcommand.h"
 #include "src/cli/profile_download.h"
-#include "src/es11/es11_https.h"
+#include "src/safety/es11_https.h"
 #include "src/ops/discover.h"
 #include "src/safety/guarded_session.h"
 #include "src/validate/download_input.h"

@@ -1,4 +1,4 @@
-#include "src/es11/es11_https.h"
+#include "src/safety/es11_https.h"
 
 namespace esim {
 
