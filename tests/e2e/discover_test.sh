@@ -5,7 +5,7 @@
 # The card's root SM-DS (rootDsAddress) and --smds; SGP.22's /gsma/rsp2/es11/ path and the
 # fallback to the ES9+ paths on a 404; no event; two events downloaded with --download --yes,
 # both installed and their install notifications delivered; the SM-DS answering Failed with
-# subject/reason codes; an unreachable SM-DS.
+# subject/reason codes; the card refusing the SM-DS; an unreachable SM-DS.
 . "$(dirname "$0")/lib.sh"
 exec </dev/null  # never a terminal on stdin: confirmations come from --yes
 
@@ -112,6 +112,17 @@ ds_state failed
 discover failed
 expect_eq "SM-DS Failed: exit 51" 51 "$RC"
 expect_contains "SM-DS Failed: subject/reason codes shown" "the SM-DS answered Failed (subject 8.1, reason 4.8)" "$ERR"
+stop_server
+# The card refuses the SM-DS (vcard --download-fail authenticate:7, ciPKUnknown): exit 53, and the
+# card's error answer reaches the SM-DS in authenticateClient.
+start_server refused "${server_opts[@]}" --smds-events "$WORK/events.json"
+ds_state refused
+run_capture refused rig --state "$S" --state-in-place --vcard-arg --download-fail --vcard-arg authenticate:7 -- \
+  "$ESIMCTL" --journal "$J" --ca-file "$CA" --connect-to "$SMDS:443:127.0.0.1:$PORT" profile discover
+expect_eq "card refuses the SM-DS: exit 53" 53 "$RC"
+expect_contains "card refuses the SM-DS: names the card's code" "ciPKUnknown (7)" "$ERR"
+expect_eq "card refuses the SM-DS: its error answer went to the SM-DS" "failed" \
+  "$(jq -rs 'map(select(.function == "authenticateClient")) | .[0].verdict' "$LOG")"
 stop_server
 run_capture unreachable rig --state "$S" --state-in-place -- \
   "$ESIMCTL" --journal "$J" --ca-file "$CA" --connect-to "$SMDS:443:127.0.0.1:9" profile discover
