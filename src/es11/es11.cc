@@ -1,5 +1,7 @@
 #include "src/es11/es11.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "common/base64.h"
@@ -57,11 +59,13 @@ Result<std::vector<EventEntry>> ParseAuthenticateClient(const std::string& body,
   ESIM_RETURN_IF_ERROR(CheckHeader(body));
   json answer = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!answer.is_object()) return Invalid("not a JSON object");
+  // SGP.22's ES11 answer need not name the transaction; when it does, it must be this one.
   if (auto tid = answer.find("transactionId"); tid != answer.end()) {
-    Result<Bytes> bytes = tid->is_string() ? FromHex(tid->get<std::string>()) : Result<Bytes>(Invalid(""));
-    if (!bytes.ok() || !std::equal(bytes->begin(), bytes->end(), transaction_id.begin(), transaction_id.end())) {
-      return Invalid("transactionId is not this session's (" + ToHex(transaction_id) + ")");
-    }
+    const bool same = tid->is_string() && [&] {
+      Result<Bytes> bytes = FromHex(tid->get<std::string>());
+      return bytes.ok() && std::equal(bytes->begin(), bytes->end(), transaction_id.begin(), transaction_id.end());
+    }();
+    if (!same) return Invalid("transactionId is not this session's (" + ToHex(transaction_id) + ")");
   }
   std::vector<EventEntry> events;
   auto entries = answer.find("eventEntries");
