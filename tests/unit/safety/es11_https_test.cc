@@ -34,9 +34,10 @@ class Es11HttpsTest : public ::testing::Test {
     std::ofstream(dir_.path() / "events.json") << "{}";
   }
 
-  // test-smdp playing the SM-DS at kSmds (--smds-paths `paths`), or none when `paths` is empty.
-  std::unique_ptr<Smdp> Start(const std::string& paths) {
-    std::vector<std::string> extra = {"--pki-dir", kPki};
+  // test-smdp playing the SM-DS at kSmds (--smds-paths `paths`; none when `paths` is empty),
+  // with `extra` options.
+  std::unique_ptr<Smdp> Start(const std::string& paths, std::vector<std::string> extra = {}) {
+    extra.insert(extra.end(), {"--pki-dir", kPki});
     if (!paths.empty()) {
       extra.insert(extra.end(), {"--smds-pki-dir", (dir_.path() / "ds").string(), "--smds-address", kSmds,
                                  "--smds-events", (dir_.path() / "events.json").string(), "--smds-paths", paths});
@@ -101,13 +102,8 @@ TEST_F(Es11HttpsTest, TheEs9PlusPathsAfterA404) {
 }
 
 TEST_F(Es11HttpsTest, NoSecondTryAfterAnythingButA404) {
-  auto smdp = Start("both");
+  auto smdp = Start("both", {"--fail", "500"});
   ASSERT_TRUE(smdp);
-  smdp.reset();
-  smdp = Smdp::Start(dir_.path(), {"--pki-dir", kPki, "--smds-pki-dir", (dir_.path() / "ds").string(),
-                                   "--smds-address", kSmds, "--smds-events", (dir_.path() / "events.json").string(),
-                                   "--fail", "500"})
-             .value();
   es11::Path path = es11::Path::kEs9Plus;
   auto answer = Initiate(*smdp, path);
   ASSERT_FALSE(answer.ok());
