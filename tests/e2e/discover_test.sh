@@ -91,6 +91,16 @@ expect_eq "--download: the SM-DP+ got each eventId as matching ID" "EVT-ONE-7Q2 
   "$(jq -rs '[.[] | select(.function == "authenticateClient" and .role != "smds") | .matchingId] | join(" ")' "$LOG")"
 stop_server
 
+# --download --json: one document, each download's own receipt under "downloads" (fresh orders).
+start_server dl_json "${server_opts[@]}" --smds-events "$WORK/events.json" --orders "$WORK/orders.json"
+ds_state dl_json
+discover dl_json --json --download --yes
+expect_eq "--download --json: exit 0" 0 "$RC"
+expect_eq "--download --json: both receipts, ok" "EVT-ONE-7Q2 0 ok $ONE_ICCID,EVT-TWO-9K4 0 ok $TWO_ICCID" \
+  "$(jfield "$OUT" '[.downloads[] | "\(.eventId) \(.exitCode) \(.result.result) \(.result.profile.iccid)"] | join(",")')"
+expect_eq "--download --json: the listing too" 2 "$(jfield "$OUT" '.events | length')"
+stop_server
+
 # === 3. The ES9+ path fallback, no event =========================================================
 start_server fallback "${server_opts[@]}" --smds-events "$WORK/no-events.json" --smds-paths es9plus
 ds_state none
