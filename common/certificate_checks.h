@@ -25,6 +25,7 @@ namespace esim::certs {
 // GSMA certificate policies (SGP.22 §4.5.2.1) naming a certificate's role.
 inline constexpr const char* kPolicyDpAuth = "2.23.146.1.2.1.4";  // CERT.DPauth
 inline constexpr const char* kPolicyDpPb = "2.23.146.1.2.1.5";    // CERT.DPpb
+inline constexpr const char* kPolicyDsAuth = "2.23.146.1.2.1.7";  // CERT.DSauth (id-rspRole-ds-auth: an SM-DS)
 inline constexpr const char* kPolicyEum = "2.23.146.1.2.1.2";     // CERT.EUM
 inline constexpr const char* kPolicyEuicc = "2.23.146.1.2.1.1";   // CERT.EUICC
 

@@ -27,6 +27,7 @@ struct DownloadSession {
   Bytes transaction_id;
   std::string server_address;     // serverSigned1's serverAddress
   std::string smdp_oid;           // CERT.DPauth's registeredID, dotted
+  bool by_smds = false;           // authenticated with a CERT.DSauth (ES11): no download may follow
   X509Ptr ci;                     // the CI CERT.DPauth chains to
   Bytes euicc_signature1;         // the whole 5F37 TLV
   EvpPkeyPtr dppb_key;            // CERT.DPpb's public key (checks smdpSign)

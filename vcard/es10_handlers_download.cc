@@ -80,7 +80,11 @@ Isdr::Answer Isdr::AuthenticateServer(const der::Tlv& request) {
   if (!announced) return fail(kCiPkUnknown);
   auto ci = FindTrustedCi(state_.trusted_ci_certificates, ci_pkid.value);
   if (!ci.ok()) return fail(kCiPkUnknown);
+  // CERT.XXauth: an SM-DP+'s (ES9+) or an SM-DS's (ES11 event retrieval, SGP.22 §3.6), both
+  // checked the same way; any other role is invalidCertificate.
   auto dpauth = CheckSmdpCertificate(certificate.whole, ci->get(), certs::kPolicyDpAuth);
+  const bool by_smds = !dpauth.ok();
+  if (by_smds) dpauth = CheckSmdpCertificate(certificate.whole, ci->get(), certs::kPolicyDsAuth);
   if (!dpauth.ok()) return fail(kInvalidCertificate);
   auto oid = certs::RegisteredIdOid(dpauth->get());
   if (!oid.ok() || !OidContents(*oid).ok()) return fail(kInvalidOid);
@@ -109,6 +113,7 @@ Isdr::Answer Isdr::AuthenticateServer(const der::Tlv& request) {
   session_->transaction_id.assign(tid->value.begin(), tid->value.end());
   session_->server_address = der::Text(address->value);
   session_->smdp_oid = *oid;
+  session_->by_smds = by_smds;
   session_->ci = std::move(ci).value();
   session_->euicc_signature1 = der::Wrap(0x5F37, *signature);
   Bytes ok = euicc_signed1;
@@ -147,6 +152,9 @@ Isdr::Answer Isdr::PrepareDownload(const der::Tlv& request) {
     return DownloadError(0xBF21, tid->value, code);
   };
   if (!session_ || session_->phase != DownloadSession::Phase::kAuthenticated) return fail(kNoSessionContext);
+  // A session an SM-DS authenticated has no CERT.DPauth for CERT.DPpb to match: an SM-DS
+  // cannot bind a profile (the LPA downloads from the event's SM-DP+ in a new session).
+  if (session_->by_smds) return fail(kInvalidCertificate);
   auto dppb = CheckSmdpCertificate(certificate->whole, session_->ci.get(), certs::kPolicyDpPb);
   if (!dppb.ok()) return fail(kInvalidCertificate);
   // DPpb and DPauth belong to the same SM-DP+.

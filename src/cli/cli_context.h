@@ -86,6 +86,8 @@ void RegisterProfileCommands(CLI::App& profile, CliContext& context);
 void RegisterProfileChangeCommands(CLI::App& profile, CliContext& context);
 // Adds `download` under the `profile` command.
 void RegisterProfileDownloadCommand(CLI::App& profile, CliContext& context);
+// Adds `discover` (ES11 event discovery, src/cli/cmd_profile_discover.cc) under `profile`.
+void RegisterProfileDiscoverCommand(CLI::App& profile, CliContext& context);
 void RegisterDecodeCommand(CLI::App& decode, CliContext& context);
 void RegisterNotificationCommands(CLI::App& notification, CliContext& context);
 // `journal list|show|export|retry`.

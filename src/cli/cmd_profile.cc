@@ -50,6 +50,7 @@ void RegisterProfileCommands(CLI::App& profile, CliContext& context) {
   });
   RegisterProfileChangeCommands(profile, context);
   RegisterProfileDownloadCommand(profile, context);
+  RegisterProfileDiscoverCommand(profile, context);
 }
 
 }  // namespace esim

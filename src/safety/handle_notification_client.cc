@@ -588,10 +588,17 @@ Result<DeliveryOutcome> HandleNotificationClient::Deliver(
 
 Result<Es9Answer> HandleNotificationClient::PostEs9Plus(const std::string& address, std::string_view function,
                                                          const std::string& json_body) {
+  return PostRsp2(address, "es9plus", function, json_body);
+}
+
+Result<Es9Answer> HandleNotificationClient::PostRsp2(const std::string& address, std::string_view rsp2_interface,
+                                                      std::string_view function, const std::string& json_body) {
   if (std::string why = AddressProblem(address); !why.empty()) {
-    return Invalid("SM-DP+ address " + Quote(address) + " is not a host name: " + why);
+    return Invalid(std::string(rsp2_interface == "es11" ? "SM-DS" : "SM-DP+") + " address " + Quote(address) +
+                   " is not a host name: " + why);
   }
-  const std::string url = "https://" + address + "/gsma/rsp2/es9plus/" + std::string(function);
+  const std::string url =
+      "https://" + address + "/gsma/rsp2/" + std::string(rsp2_interface) + "/" + std::string(function);
   const CurlLibrary& lib = *impl_->lib;
   CURL* curl = impl_->curl.get();
   Exchange& exchange = impl_->exchange;

@@ -93,6 +93,11 @@ class HandleNotificationClient {
   // status is returned as an answer for the caller to judge.
   Result<Es9Answer> PostEs9Plus(const std::string& address, std::string_view function, const std::string& json_body);
 
+  // PostEs9Plus for any RSP2 interface: POSTs to https://ADDRESS/gsma/rsp2/INTERFACE/FUNCTION
+  // (INTERFACE "es9plus" or "es11": discovery at an SM-DS, src/safety/es11_https.h), same rules.
+  Result<Es9Answer> PostRsp2(const std::string& address, std::string_view rsp2_interface, std::string_view function,
+                             const std::string& json_body);
+
   // The options in force.
   const DeliveryOptions& options() const;
 

@@ -195,7 +195,7 @@ Answer Es9Service::Failed(const std::string& subject, const std::string& reason,
   return a;
 }
 
-Answer Es9Service::Handle(Function f, const std::string& body) {
+Answer Es9Service::Handle(Function f, const std::string& body, bool es11_path) {
   Answer a;
   try {
     if (f == Function::kHandleNotification) return HandleNotification(body);
@@ -215,7 +215,7 @@ Answer Es9Service::Handle(Function f, const std::string& body) {
     json in = json::parse(body, nullptr, false);
     if (in.is_discarded() || !in.is_object()) throw BadRequest{"body is not a JSON object"};
     switch (f) {
-      case Function::kInitiateAuthentication: return InitiateAuthentication(in);
+      case Function::kInitiateAuthentication: return InitiateAuthentication(in, es11_path);
       case Function::kAuthenticateClient: return AuthenticateClient(in);
       case Function::kGetBoundProfilePackage: return GetBoundProfilePackage(in);
       case Function::kCancelSession: return CancelSession(in);
@@ -230,9 +230,10 @@ Answer Es9Service::Handle(Function f, const std::string& body) {
   return a;
 }
 
-Answer Es9Service::InitiateAuthentication(const json& in) {
+Answer Es9Service::InitiateAuthentication(const json& in, bool es11_path) {
   const Function f = Function::kInitiateAuthentication;
-  std::string address = Member(in, "smdpAddress");
+  // SGP.22's ES11 names the member smdsAddress; on the ES9+ path (lpac's ES11) it is smdpAddress.
+  std::string address = Member(in, es11_path ? "smdsAddress" : "smdpAddress");
   Bytes challenge = Base64Member(in, "euiccChallenge");
   Bytes info1 = Base64Member(in, "euiccInfo1");
   if (challenge.size() != 16) throw BadRequest{"euiccChallenge is not 16 bytes"};
@@ -246,8 +247,11 @@ Answer Es9Service::InitiateAuthentication(const json& in) {
   if (size_t colon = host.rfind(':'); colon != std::string::npos && colon + 1 < host.size() &&
       std::all_of(host.begin() + static_cast<long>(colon) + 1, host.end(), ::isdigit))
     host.resize(colon);
-  if (host != Lower(o_.address))
-    return Failed(kAddressRefused.subject, kAddressRefused.reason, "SM-DP+ address " + address + " is not " + o_.address);
+  const bool smds = es11_path || (smds_ && o_.smds_paths != "es11" && host == Lower(o_.smds_address));
+  const std::string& own = smds ? o_.smds_address : o_.address;
+  if (host != Lower(own))
+    return Failed(kAddressRefused.subject, kAddressRefused.reason,
+                  std::string(smds ? "SM-DS" : "SM-DP+") + " address " + address + " is not " + own);
   auto signing = Find(*fields, 0xAA), verification = Find(*fields, 0xA9);
   if (!signing || !ListsKeyId(info1, *signing, pki_->ci_key_id))
     return Failed(kCiNotSupported.subject, kCiNotSupported.reason, "the eUICC does not sign with our CI " + ToHex(pki_->ci_key_id));
@@ -259,9 +263,10 @@ Answer Es9Service::InitiateAuthentication(const json& in) {
   s.euicc_challenge = challenge;
   s.server_challenge = RandomBytes(16);
   s.server_address = address;
+  s.smds = smds;
   Bytes signed1 = Wrap(0x30, Concat({Wrap(0x80, s.transaction_id), Wrap(0x81, challenge), Wrap(0x83, View(address)),
                                      Wrap(0x84, s.server_challenge)}));
-  auto sig = SignRawEcdsaSha256(pki_->dpauth_key.get(), signed1);
+  auto sig = SignRawEcdsaSha256(smds ? pki_->dsauth_key.get() : pki_->dpauth_key.get(), signed1);
   if (!sig.ok()) throw BadRequest{"signing failed: " + sig.status().message()};
   bool corrupt = fail_.Take(FailMode::kBadSignature, f);
   if (corrupt) (*sig)[5] ^= 0x01;
@@ -271,8 +276,9 @@ Answer Es9Service::InitiateAuthentication(const json& in) {
                      {{"serverSigned1", Base64(signed1)},
                       {"serverSignature1", Base64(Wrap(0x5F37, *sig))},
                       {"euiccCiPKIdToBeUsed", Base64(Wrap(0x04, pki_->ci_key_id))},
-                      {"serverCertificate", Base64(pki_->dpauth_der)}},
+                      {"serverCertificate", Base64(smds ? pki_->dsauth_der : pki_->dpauth_der)}},
                      tid);
+  a.log["role"] = smds ? "smds" : "smdp";
   if (corrupt) {
     a.verdict = "injected-failure";
     a.reason = "--fail bad-signature: serverSignature1 corrupted";
@@ -334,6 +340,10 @@ Answer Es9Service::AuthenticateClient(const json& in) {
     return Failed(kEuiccVerification.subject, kEuiccVerification.reason, "serverAddress differs");
   s.eid = eid;
   s.euicc_cert = std::move(*euicc);
+  if (s.smds) {
+    auto ctx_members = Children(der, *ctx);
+    return SmdsEvents(s, eid, ctx_members.ok() && Find(*ctx_members, 0x80).has_value());
+  }
 
   // ctxParams1 = A0 ctxParamsForCommonAuthentication { 80 matchingId?, A1 deviceInfo }.
   auto ctx_fields = Children(der, *ctx);
@@ -380,6 +390,22 @@ Answer Es9Service::AuthenticateClient(const json& in) {
   }
   a.reason += std::string(a.reason.empty() ? "" : "; ") + (cc ? "confirmation code required" : "no confirmation code");
   return with_order(a);
+}
+
+// ES11 authenticateClient's answer: the events waiting for `eid` (SGP.22 eventEntries; none is
+// an empty list). The SM-DS session ends here: nothing else can follow on it.
+Answer Es9Service::SmdsEvents(Session& s, const std::string& eid, bool matching_id_sent) {
+  s.authenticated = true;
+  s.cancelled = true;
+  json entries = json::array();
+  if (auto it = smds_events_.find(eid); it != smds_events_.end())
+    for (const SmdsEvent& e : it->second) entries.push_back({{"eventId", e.event_id}, {"rspServerAddress", e.rsp_server_address}});
+  Answer a = Success(Function::kAuthenticateClient, {{"eventEntries", entries}}, ToHex(s.transaction_id));
+  a.log["eid"] = eid;
+  a.log["role"] = "smds";
+  a.log["events"] = entries.size();
+  a.log["matchingIdSent"] = matching_id_sent;
+  return a;
 }
 
 Answer Es9Service::GetBoundProfilePackage(const json& in) {

@@ -20,6 +20,7 @@
 #include "tests/smdp/options.h"
 #include "tests/smdp/orders.h"
 #include "tests/smdp/pki.h"
+#include "tests/smdp/smds_events.h"
 
 namespace esim::smdp {
 
@@ -44,6 +45,7 @@ struct DownloadSession {
   X509Ptr euicc_cert;
   std::string eid;
   std::string matching_id;        // the order it is bound to
+  bool smds = false;              // an ES11 session: this server is the SM-DS, no order
   Bytes smdp_signature2_tlv;      // 5F37 40 ..., what euiccSignature2 also covers
 };
 
@@ -53,14 +55,20 @@ class Es9Service {
   // `ci` checks the chain of otherSignedNotifications (null: signature only).
   Es9Service(const Options& options, const ServerPki* pki, X509* ci, OrderBook orders, EventLog& log,
              FailPlan& fail);
+  // The SM-DS role: the events per EID that ES11 authenticateClient lists (pki must hold DSauth).
+  void SetSmdsEvents(SmdsEventBook events) { smds_events_ = std::move(events); smds_ = true; }
 
   // Logs every order's initial state.
   void LogOrders();
-  Answer Handle(Function f, const std::string& body);
+  // `es11_path`: the request came on /gsma/rsp2/es11/ (only the SM-DS answers there). On the
+  // ES9+ path an initiateAuthentication naming --smds-address opens an SM-DS session too
+  // (--smds-paths es9plus|both), as lpac posts ES11 there.
+  Answer Handle(Function f, const std::string& body, bool es11_path = false);
 
  private:
   using Session = DownloadSession;
-  Answer InitiateAuthentication(const nlohmann::json& in);
+  Answer InitiateAuthentication(const nlohmann::json& in, bool es11_path);
+  Answer SmdsEvents(Session& s, const std::string& eid, bool matching_id_sent);
   Answer AuthenticateClient(const nlohmann::json& in);
   Answer GetBoundProfilePackage(const nlohmann::json& in);
   Answer CancelSession(const nlohmann::json& in);
@@ -77,6 +85,8 @@ class Es9Service {
   EventLog& log_;
   FailPlan& fail_;
   std::map<std::string, Session> sessions_;  // by transactionId (upper-case hex)
+  bool smds_ = false;
+  SmdsEventBook smds_events_;
 };
 
 // hashCc = SHA-256(SHA-256(confirmation code) ‖ transactionId bytes).

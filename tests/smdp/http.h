@@ -54,6 +54,8 @@ struct HttpError {
 
 // The ES9+ path prefix; every function is PREFIX + name.
 inline constexpr std::string_view kEs9Prefix = "/gsma/rsp2/es9plus/";
+// SGP.22's ES11 path prefix (the SM-DS role: initiateAuthentication, authenticateClient).
+inline constexpr std::string_view kEs11Prefix = "/gsma/rsp2/es11/";
 
 // Reads one request (head ≤ 8 KiB, body ≤ max_body) and applies the ES9+ header rules
 // (POST, Content-Type application/json, X-Admin-Protocol gsma/rsp/v2.x.y). `known_path`

@@ -12,6 +12,9 @@
 #   CERT_S_SM_DPauth_ECDSA_NIST.{der,pem} SK_S_SM_DPauth_ECDSA_NIST.pem  by the CI, policy .4,
 #                                                        subjectAltName registeredID = OID
 #   CERT_S_SM_DPpb_ECDSA_NIST.{der,pem}   SK_S_SM_DPpb_ECDSA_NIST.pem    by the CI, policy .5, same OID
+#   CERT_S_SM_DSauth_ECDSA_NIST.{der,pem} SK_S_SM_DSauth_ECDSA_NIST.pem  by the CI, policy .7
+#                                        (id-rspRole-ds-auth: the test SM-DS), OID 2.999.20
+#                                        (make-dsauth-cert.sh)
 #   CERT_DP_TLS.{der,pem} SK_DP_TLS.pem  TLS server certificate for ADDRESS (and localhost,
 #                                        127.0.0.1), by the CI, policy .3, serverAuth
 # Every key is NIST P-256, every signature ecdsa-with-SHA256, every certificate carries a
@@ -110,9 +113,11 @@ issue S_SM_DPauth_ECDSA_NIST "/O=ACME/CN=TEST SM-DP+" dpauth CERT_CI_ECDSA_NIST.
 issue S_SM_DPpb_ECDSA_NIST "/O=ACME/CN=TEST SM-DP+" dppb CERT_CI_ECDSA_NIST.pem SK_CI_ECDSA_NIST.pem
 issue DP_TLS "/O=RSP Test DP/CN=$ADDRESS" tls CERT_CI_ECDSA_NIST.pem SK_CI_ECDSA_NIST.pem
 
+bash "$(dirname "$0")/make-dsauth-cert.sh" "$DIR/CERT_CI_ECDSA_NIST.pem" "$DIR/SK_CI_ECDSA_NIST.pem" "$DIR"
+
 # Every certificate must chain to the CI (the eUICC through the EUM).
 CA=$DIR/CERT_CI_ECDSA_NIST.pem
-for c in EUM_ECDSA_NIST S_SM_DPauth_ECDSA_NIST S_SM_DPpb_ECDSA_NIST DP_TLS; do
+for c in EUM_ECDSA_NIST S_SM_DPauth_ECDSA_NIST S_SM_DPpb_ECDSA_NIST S_SM_DSauth_ECDSA_NIST DP_TLS; do
   openssl verify -CAfile "$CA" "$DIR/CERT_$c.pem" >/dev/null
 done
 # X.509 name matching refuses SGP.22's EID-prefix constraint (as for SGP.26's own chain), so the

@@ -35,6 +35,11 @@ struct Options {
   int fail_count = -1;   // -1: every matching request fails
   int max_requests = 0;  // 0: no limit (the lifetime still applies)
   int lifetime_s = 60;
+  // The SM-DS role (ES11 event retrieval), on when smds_events is set.
+  std::string smds_events;        // --smds-events FILE {eid: [{eventId, rspServerAddress}]}
+  std::string smds_address;       // the SM-DS address it signs and expects (--smds-address)
+  std::string smds_pki_dir;       // CERT.DSauth + key (--smds-pki-dir; default --pki-dir)
+  std::string smds_paths = "both";  // es11 | es9plus | both: where ES11 is served
 
   // Parsed from `fail` / `fail_function`.
   FailMode fail_mode = FailMode::kNone;

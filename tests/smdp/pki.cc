@@ -61,4 +61,18 @@ Result<ServerPki> ServerPki::Load(const std::string& dir) {
   return p;
 }
 
+Status ServerPki::LoadSmds(const std::string& dir) {
+  namespace fs = std::filesystem;
+  auto at = [&](const char* name) { return (fs::path(dir) / name).string(); };
+  ESIM_ASSIGN_OR_RETURN(dsauth, LoadOneCert(at("CERT_S_SM_DSauth_ECDSA_NIST.der")));
+  ESIM_ASSIGN_OR_RETURN(dsauth_key, LoadPrivateKey(at("SK_S_SM_DSauth_ECDSA_NIST.pem")));
+  ESIM_RETURN_IF_ERROR(CheckPair(dsauth.get(), dsauth_key.get(), "DSauth"));
+  if (!certs::HasPolicy(dsauth.get(), certs::kPolicyDsAuth))
+    return Status(ErrorCode::kInvalidInput, "DSauth lacks the policy id-rspRole-ds-auth (2.23.146.1.2.1.7)");
+  Status chained = certs::VerifyChain(dsauth.get(), {}, ci.get());
+  if (!chained.ok()) return Status(ErrorCode::kInvalidInput, "DSauth does not chain to the CI: " + chained.message());
+  ESIM_ASSIGN_OR_RETURN(dsauth_der, certs::ToDer(dsauth.get()));
+  return Status::Ok();
+}
+
 }  // namespace esim::smdp

@@ -19,10 +19,19 @@ struct ServerPki {
   Bytes ci_key_id;   // the CI's SubjectKeyIdentifier: euiccCiPKIdToBeUsed
   std::string oid;   // the SM-DP+ OID (DPauth's subjectAltName registeredID), dotted
 
+  // The SM-DS role (--smds-events): CERT.DSauth and its key (signs ES11's serverSigned1); empty
+  // until LoadSmds.
+  X509Ptr dsauth;
+  EvpPkeyPtr dsauth_key;
+  Bytes dsauth_der;
+
   // Reads DIR/CERT_S_SM_DPauth_ECDSA_NIST.der, SK_S_SM_DPauth_ECDSA_NIST.pem,
   // CERT_S_SM_DPpb_ECDSA_NIST.der, SK_S_SM_DPpb_ECDSA_NIST.pem and CERT_CI_ECDSA_NIST.der
   // (or .pem); checks that each key matches its certificate and both chain to the CI.
   static Result<ServerPki> Load(const std::string& dir);
+  // Reads DIR/CERT_S_SM_DSauth_ECDSA_NIST.der and SK_S_SM_DSauth_ECDSA_NIST.pem
+  // (make-dsauth-cert.sh); checks the key, the policy id-rspRole-ds-auth and the chain to `ci`.
+  Status LoadSmds(const std::string& dir);
 };
 
 // A PEM private key from `path`.

@@ -17,6 +17,10 @@ constexpr int kSocketTimeoutS = 5;              // a silent client cannot hold t
 constexpr size_t kMaxBodyBytes = 64 * 1024;     // every ES9+ request is small (the BPP goes the other way)
 
 bool KnownPath(std::string_view target) {
+  if (target.starts_with(kEs11Prefix)) {
+    auto f = FunctionFromName(target.substr(kEs11Prefix.size()));
+    return f == Function::kInitiateAuthentication || f == Function::kAuthenticateClient;
+  }
   return target.starts_with(kEs9Prefix) && FunctionFromName(target.substr(kEs9Prefix.size())).has_value();
 }
 
@@ -96,6 +100,11 @@ void Server::Serve(Fd& conn, Clock::time_point deadline) {
     return;
   }
   if (request.target.starts_with(kEs9Prefix)) function = FunctionFromName(request.target.substr(kEs9Prefix.size()));
+  const bool es11_path = request.target.starts_with(kEs11Prefix);
+  if (es11_path) function = FunctionFromName(request.target.substr(kEs11Prefix.size()));
+  // ES11's own path exists only while this server plays an SM-DS that serves it (--smds-paths).
+  if (!error && es11_path && (o_.smds_events.empty() || o_.smds_paths == "es9plus"))
+    error = HttpError{404, "no SM-DS on " + request.target + " (--smds-events, --smds-paths)"};
   std::string prefix;
   if (!error) {
     if (fail_.Take(FailMode::k500, function)) {
@@ -120,7 +129,7 @@ void Server::Serve(Fd& conn, Clock::time_point deadline) {
   if (error) {
     answer = {error->status, nlohmann::json{{"error", error->reason}}.dump(), "rejected", error->reason, {}};
   } else {
-    answer = service_.Handle(*function, request.body);
+    answer = service_.Handle(*function, request.body, es11_path);
   }
   answer.reason = prefix + answer.reason;
   respond(ssl.get());

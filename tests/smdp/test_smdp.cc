@@ -65,6 +65,16 @@ int Main(int argc, char** argv) {
                "build BPPs without ReplaceSessionKeys (no A2): the profile is protected with the session keys");
   app.add_flag("--reusable-orders", o.reusable_orders,
                "release an order again as soon as its BPP is built, so one order serves many downloads (benchmarks)");
+  app.add_option("--smds-events", o.smds_events,
+                 "also play an SM-DS (ES11): JSON {EID: [{\"eventId\", \"rspServerAddress\"}]}, the events\n"
+                 "authenticateClient lists per EID; needs --smds-address and CERT.DSauth (--smds-pki-dir)");
+  app.add_option("--smds-address", o.smds_address, "the SM-DS address it signs and expects (with --smds-events)");
+  app.add_option("--smds-pki-dir", o.smds_pki_dir,
+                 "CERT_S_SM_DSauth_ECDSA_NIST.der + SK_S_SM_DSauth_ECDSA_NIST.pem (make-dsauth-cert.sh; default --pki-dir)");
+  app.add_option("--smds-paths", o.smds_paths,
+                 "where ES11 is served: es11 (/gsma/rsp2/es11/ only), es9plus (the ES9+ paths only, es11 answers 404)\n"
+                 "or both (default)")
+      ->check(CLI::IsMember({"es11", "es9plus", "both"}));
   app.add_option("--log", o.log, "append one JSON line per request and per order state change to this file");
   app.add_option("--fail", o.fail,
                  "none | 500 | slow:MS | reset | wrong-cert | failed:SUBJECT/REASON (answer Failed with those codes)\n"
@@ -115,6 +125,16 @@ int Main(int argc, char** argv) {
     if (!p.ok()) return Fail("--pki-dir " + o.pki_dir + ": " + p.status().message());
     pki = std::move(*p);
   }
+  std::optional<SmdsEventBook> smds_events;
+  if (!o.smds_events.empty()) {
+    if (!pki) return Fail("--smds-events needs --pki-dir (the CI the eUICC is checked against)");
+    if (o.smds_address.empty()) return Fail("--smds-events needs --smds-address");
+    if (Status s = pki->LoadSmds(o.smds_pki_dir.empty() ? o.pki_dir : o.smds_pki_dir); !s.ok())
+      return Fail("--smds-pki-dir: " + s.message());
+    auto events = LoadSmdsEvents(o.smds_events);
+    if (!events.ok()) return Fail("--smds-events " + o.smds_events + ": " + events.status().message());
+    smds_events = std::move(*events);
+  }
   OrderBook book;
   auto add = [&book](std::vector<Order> orders) -> Status {
     for (Order& order : orders) {
@@ -142,6 +162,7 @@ int Main(int argc, char** argv) {
   EventLog log(o.log.empty() ? nullptr : &log_file);
   FailPlan fail(o);
   Es9Service service(o, pki ? &*pki : nullptr, ci.get(), std::move(book), log, fail);
+  if (smds_events) service.SetSmdsEvents(std::move(*smds_events));
   uint16_t port = 0;
   auto listener = Listen(o.port, port);
   if (!listener.ok()) return Fail(listener.status().message());

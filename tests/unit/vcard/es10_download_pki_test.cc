@@ -125,5 +125,47 @@ TEST_F(DpAuthPkiTest, DpPbOfTheSameSmdpIsAccepted) {
   EXPECT_EQ(ErrorCode(r.data), -1) << ToHex(r.data);
 }
 
+// ---- An SM-DS authenticating (ES11 event retrieval): CERT.DSauth, no matchingId ----------
+
+constexpr const char* kDsAuth = "2.23.146.1.2.1.7";  // id-rspRole-ds-auth
+
+TEST_F(DpAuthPkiTest, SmdsCertificateIsAcceptedWithoutMatchingId) {
+  ASSERT_TRUE(ci_key_ && ci_ && key_);
+  // AuthenticateWith sends ctxParams1 without a matchingId, as an LPA does for an SM-DS.
+  EXPECT_EQ(AuthenticateWith(IssueDpAuth(key_.get(), ci_.get(), ci_key_.get(), "2.999.20", kDsAuth), key_.get()), -1);
+}
+
+TEST_F(DpAuthPkiTest, SmdsCertificateKeepsEveryCheck) {
+  ASSERT_TRUE(ci_key_ && ci_ && key_);
+  // Not signed by the CI: invalidCertificate; without an OID: invalidOid; signature by another key.
+  EXPECT_EQ(AuthenticateWith(IssueDpAuth(key_.get(), ci_.get(), key_.get(), "2.999.20", kDsAuth), key_.get()), 1);
+  EXPECT_EQ(AuthenticateWith(IssueDpAuth(key_.get(), ci_.get(), ci_key_.get(), nullptr, kDsAuth), key_.get()), 5);
+  Key other(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"), EVP_PKEY_free);
+  EXPECT_EQ(AuthenticateWith(IssueDpAuth(key_.get(), ci_.get(), ci_key_.get(), "2.999.20", kDsAuth), other.get()), 2);
+  // Another role (the SM-DS's TLS certificate, id-rspRole-ds-tls) is no authentication certificate.
+  EXPECT_EQ(AuthenticateWith(IssueDpAuth(key_.get(), ci_.get(), ci_key_.get(), "2.999.20", "2.23.146.1.2.1.6"),
+                             key_.get()),
+            1);
+}
+
+TEST_F(DpAuthPkiTest, NoDownloadFollowsAnSmdsAuthentication) {
+  ASSERT_TRUE(ci_key_ && ci_ && key_);
+  ASSERT_EQ(AuthenticateWith(IssueDpAuth(key_.get(), ci_.get(), ci_key_.get(), "2.999.20", kDsAuth), key_.get()), -1);
+  // Even a DPpb with the SM-DS's own OID and key: an SM-DS cannot bind a profile.
+  Bytes dppb = IssueDpAuth(key_.get(), ci_.get(), ci_key_.get(), "2.999.20", "2.23.146.1.2.1.5");
+  Bytes signed2 = der::Wrap(0x30, Cat({der::Wrap(0x80, tid_), der::Wrap(0x01, Bytes{0x00})}));
+  auto signature = SignRawEcdsaSha256(key_.get(), Cat({signed2, Bytes(67, 0)}));
+  ASSERT_TRUE(signature.ok());
+  EXPECT_EQ(ErrorCode(Es10(der::Wrap(0xBF21, Cat({signed2, der::Wrap(0x5F37, *signature), dppb}))).data), 1);
+}
+
+TEST_F(DpAuthPkiTest, TheNextChallengeDiscardsTheSmdsSession) {
+  ASSERT_TRUE(ci_key_ && ci_ && key_);
+  ASSERT_EQ(AuthenticateWith(IssueDpAuth(key_.get(), ci_.get(), ci_key_.get(), "2.999.20", kDsAuth), key_.get()), -1);
+  // What the LPA does after discovery: nothing; the download's GetEuiccChallenge starts afresh.
+  ASSERT_EQ(Authenticate(Challenge()).sw, 0x9000);
+  EXPECT_EQ(ErrorCode(Prepare().data), -1);
+}
+
 }  // namespace
 }  // namespace esim::vcard::testing
