@@ -18,6 +18,9 @@ struct DownloadOptions {
   std::optional<std::string> matching_id;
   std::optional<std::string> confirmation_code;
   std::optional<std::string> imei;
+  // --preview: show the offered profile after authenticateClient, cancel the session as
+  // postponed (1) so the order stays usable, install nothing, exit 0.
+  bool preview = false;
   ChangeFlags flags;
 };
 
