@@ -79,6 +79,12 @@ Result<RecoveredDownload> RecoverOne(CardSession& card, const std::string& eid, 
     const std::string reason_name = load_started ? "loadBppExecutionError (5)" : "postponed (1)";
     out.action = "profile not on the card; session cancelled with " + reason_name + ": card " +
                  cancelled.card_answer + ", SM-DP+ " + cancelled.server_answer + "; " + notes;
+    if (download.step == "bpp-received" && cancelled.card_answer.rfind("error", 0) == 0) {
+      // The SM-DP+ built the package; without the card's signed cancel it cannot tell why the
+      // session ended, so it may keep the order as downloaded (SGP.22 leaves that to it).
+      out.action += "; the SM-DP+ had built the package: if the activation code no longer works, ask the carrier "
+                    "to release the order again";
+    }
     if (cancelled.status.ok() || load_started) {
       update.result = "not installed; recovery cancelled the session (" + reason_name + ")";
       ESIM_RETURN_IF_ERROR(JournalFailure(journal.FinishDownload(id, update, WallClockMs())));
