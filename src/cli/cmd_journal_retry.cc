@@ -102,9 +102,10 @@ int RunRetry(const CliContext& context, Output& out) {
   if (!card_note.empty()) document["card"] = card_note;
   document["downloads"] = RecoveredDownloadsJson(recovered);
   if (!download_note.empty()) document["downloadsNote"] = download_note;
-  std::string text = final_state.empty() ? "Nothing to retry: every journaled notification is accepted and "
-                                           "removed from its card.\n"
-                                         : NotificationsReceiptText(final_state, (*journal)->path());
+  std::string text = !final_state.empty() ? NotificationsReceiptText(final_state, (*journal)->path())
+                     : recovered.empty()   ? "Nothing to retry: every journaled notification is accepted and "
+                                             "removed from its card.\n"
+                                           : "";
   if (!card_note.empty()) text += card_note + "\n";
   text += RecoveredDownloadsText(recovered);
   if (!download_note.empty()) text += download_note + "\n";
