@@ -16,20 +16,26 @@ void FinishKilledOperation(NotificationJournal& journal, const RecoveredDownload
 
 bool LoadStarted(const DownloadEntry& d) { return d.step.rfind("loading", 0) == 0 || d.step == "loaded"; }
 
-// Journals and settles every notification on the card; a note in words.
+// Journals every notification on the card and settles the install ones; a note in words.
 Result<std::string> SettleCardNotifications(NotificationKeeper& keeper, const std::string& eid) {
   auto captured = keeper.CaptureSeqs(eid, {});
   if (!captured.ok()) {
     if (captured.status().code() == ErrorCode::kJournalUnavailable) return captured.status();
     return "the card's notifications could not be read (" + captured.status().message() + ")";
   }
-  if (captured->empty()) return std::string("no notification on the card");
-  ESIM_ASSIGN_OR_RETURN(std::vector<KeptNotification> kept, keeper.Settle(*captured, eid));
+  // Only install results are the download's business: the others stay journaled, for the command
+  // (or `notification process`) that was asked to handle them.
+  std::vector<JournalEntry> installs;
+  for (const auto& e : *captured) {
+    if (e.record.event == "install") installs.push_back(e);
+  }
+  if (installs.empty()) return std::string("no install notification on the card");
+  ESIM_ASSIGN_OR_RETURN(std::vector<KeptNotification> kept, keeper.Settle(installs, eid));
   size_t accepted = 0;
   for (const auto& k : kept) {
     if (k.entry.accepted_at_ms) ++accepted;
   }
-  return std::to_string(captured->size()) + " notification(s) journaled, " + std::to_string(accepted) +
+  return std::to_string(installs.size()) + " install notification(s) journaled, " + std::to_string(accepted) +
          " accepted by their SM-DP+";
 }
 

@@ -2,7 +2,7 @@
 // journal (docs/safety.md, "Downloads: failure and recovery").
 //
 // For each unfinished download of the card present (its operation's EID): every notification
-// on the card is journaled and settled first (the install result of a finished load, or the
+// on the card is journaled, and the install ones settled, first (the install result of a finished load, or the
 // card's installFailedDueToInterruption after a reset mid-load, reaches the SM-DP+ this way).
 // Then, if the profile is on the card, the download is finished as installed. Otherwise its
 // session, if one was opened, is cancelled on the card and at the SM-DP+ (CancelDownloadSession:
