@@ -18,7 +18,7 @@ exec </dev/null
 
 . "$(dirname "$0")/smdp_lib.sh"
 ICCID=8944001234567890128
-POINTS=(authenticated client-authenticated prepared bpp-received loading loaded during-http)
+POINTS=(authenticated client-authenticated confirmed prepared bpp-received loading loaded during-http)
 {
   echo "["
   sep=
@@ -92,7 +92,7 @@ for point in "${POINTS[@]}"; do
   expect_eq "$point: nothing pending in the journal" "[]" \
     "$("$ESIMCTL" --journal "$J" --json journal list --pending | jq -c '[.notifications[].seqNumber]' 2>/dev/null || echo unreadable)"
   case $point in
-    authenticated|client-authenticated|prepared|bpp-received)
+    authenticated|client-authenticated|confirmed|prepared|bpp-received)
       expect_eq "$point: nothing installed" false "$(jq --arg i "$ICCID" 'index($i) != null' <<<"$CARD_PROFILES")"
       expect_eq "$point: journal: cancelled as postponed (1)" 1 "$(jq -r '.[0].cancelReason' <<<"$ROWS")"
       expect_eq "$point: server: the session ended (the card's answer forwarded)" accepted \
@@ -115,6 +115,7 @@ for point in "${POINTS[@]}"; do
       expect_eq "$point: journal: cancelled as loadBppExecutionError (5)" 5 "$(jq -r '.[0].cancelReason' <<<"$ROWS")"
       expect_eq "$point: server: the card's interruption notification (BF37 errorReason 11) accepted" true \
         "$(jq -s '[.[] | select(.verdict == "accepted")] | length >= 1' "$LOG")"
+      echo "    server's answer to the cancel: $(jq -r '.[0].serverCancelAnswer' <<<"$ROWS")"
       ;;
     loaded|during-http)
       expect_eq "$point: the profile is on the card" true "$(jq --arg i "$ICCID" 'index($i) != null' <<<"$CARD_PROFILES")"
