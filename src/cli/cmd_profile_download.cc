@@ -185,7 +185,7 @@ int RenderReceipt(Output& out, GuardedSession& guarded, const ChangeReceipt& rec
                              {"result", receipt.failure.ok() ? "ok" : "failed"},
                              {"journal", guarded.journal().path()},
                              {"notifications", NotificationsReceiptJson(receipt.notifications)}};
-  std::string text = RecoveredDownloadsText(guarded.recovered_downloads());
+  std::string text;  // recovered downloads: noted on stderr by RunChangeCommand
   if (!guarded.recovered_downloads().empty()) {
     document["recoveredDownloads"] = RecoveredDownloadsJson(guarded.recovered_downloads());
   }

@@ -136,6 +136,7 @@ esim auto-next --json profile download --yes "LPA:1\$$HOST\$K-auto-2"
 expect_eq "auto: the next download works (exit 0)" 0 "$RC"
 expect_eq "auto: it recovered the killed one first (postponed)" "1 1 true" \
   "$(jq -r '"\(.recoveredDownloads | length) \(.recoveredDownloads[0].cancelReason) \(.recoveredDownloads[0].finished)"' <<<"$OUT" 2>/dev/null || echo unreadable)"
+expect_contains "auto: the next command says so on stderr" "Interrupted download (journal operation 1" "$ERR"
 expect_eq "auto: both downloads finished in the journal" "2 [true,true]" \
   "$(download_rows | jq -c '"\(length) \(map(.finished))"' -r)"
 
