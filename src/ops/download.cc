@@ -61,7 +61,6 @@ class Session {
   }
 
   const Bytes& transaction_id() const { return transaction_id_; }
-  DownloadRecorder& recorder() { return recorder_; }
 
  private:
   DownloadCard& card_;

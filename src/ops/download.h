@@ -9,10 +9,12 @@
 // PrepareDownload error) its error answer goes to the SM-DP+ in the next ES9+ call, as SGP.22
 // has it. On any other failure after the card authenticated the server it cancels on the card
 // and on the server with the fitting reason (declined: 0
-// endUserRejection; no confirmation code to ask for: 1 postponed; metadata mismatch: 4;
+// endUserRejection, or the user's DeclineReason, 1 postponed for a preview or no terminal; no
+// confirmation code to ask for: 1 postponed; metadata mismatch: 4;
 // the load failed: 5 loadBppExecutionError; else 127). After a failure during the load it lists
 // the card's profiles and reports what is really there. Matching IDs and confirmation codes
-// never appear in a message. Not thread-safe.
+// never appear in a message. Each step is reported to a DownloadRecorder before the next request
+// is sent (the journal keeps them; ops stays free of storage). Not thread-safe.
 #pragma once
 
 #include <optional>
