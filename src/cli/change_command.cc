@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/utf8.h"
+#include "src/cli/cmd_journal_retry.h"
 #include "src/cli/journal_view.h"
 #include "src/safety/confirmation.h"
 
@@ -73,6 +74,13 @@ int RunChangeCommand(const CliContext& cli, Output& out, const ChangeFlags& flag
   auto opened = GuardedSession::Open(options);
   if (!opened.ok()) return out.Error(opened.status());
   GuardedSession& guarded = **opened;
+  // A download a killed esimctl left unfinished was recovered first: say so (on stderr, so the
+  // command's own output is unchanged; `profile download --json` also lists it).
+  if (!guarded.recovered_downloads().empty()) {
+    std::string note = RecoveredDownloadsText(guarded.recovered_downloads());
+    if (!note.empty() && note.back() == '\n') note.pop_back();
+    out.Note(note);
+  }
   auto plan = command.plan(guarded);
   if (!plan.ok()) return out.Error(plan.status());
 

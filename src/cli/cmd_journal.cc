@@ -119,12 +119,16 @@ void AddExportCommand(CLI::App& group, CliContext& context) {
             for (const auto& entry : entries) notifications.push_back(NotificationEntryJson(entry, true));
             nlohmann::json operations_json = nlohmann::json::array();
             for (const auto& operation : operations) operations_json.push_back(OperationEntryJson(operation));
+            ESIM_ASSIGN_OR_RETURN(auto downloads, journal.ListDownloads(false));
+            nlohmann::json downloads_json = nlohmann::json::array();
+            for (const auto& download : downloads) downloads_json.push_back(DownloadEntryJson(download));
             // JSON even without --json: export exists for programs and backups, and a text
             // rendering of DER would serve neither. Errors still follow --json.
             out.Json({{"journal", journal.path()},
                       {"schemaVersion", JournalSchemaVersion()},
                       {"operations", std::move(operations_json)},
-                      {"notifications", std::move(notifications)}});
+                      {"notifications", std::move(notifications)},
+                      {"downloads", std::move(downloads_json)}});
             return Status::Ok();
           });
         };

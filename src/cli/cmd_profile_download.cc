@@ -11,6 +11,7 @@
 #include "asn1/json.h"
 #include "common/utf8.h"
 #include "src/cli/change_command.h"
+#include "src/cli/cmd_journal_retry.h"
 #include "src/cli/cli_context.h"
 #include "src/cli/lazy_subcommand.h"
 #include "src/cli/profile_download.h"
@@ -29,8 +30,9 @@ namespace esim {
 namespace {
 
 
-std::string ProfileSummary(const es10::ProfileInfo& p) {
+std::string ProfileSummary(const es10::ProfileInfo& p, const std::string& address) {
   std::string text;
+  text += "  SM-DP+:    " + TerminalText(address) + "\n";
   text += "  ICCID:     " + p.iccid.value_or("-") + "\n";
   text += "  Name:      " + TerminalText(p.profileName.value_or("-")) + "\n";
   text += "  Provider:  " + TerminalText(p.serviceProviderName.value_or("-")) + "\n";
@@ -38,10 +40,15 @@ std::string ProfileSummary(const es10::ProfileInfo& p) {
                       : *p.profileClass == es10::ProfileClass::kTest                          ? "test"
                                                                                                : "provisioning";
   text += std::string("  Class:     ") + klass + "\n";
-  if (p.icon) text += "  Icon:      " + std::to_string(p.icon->size()) + " bytes\n";
+  if (p.icon) {
+    const char* type = !p.iconType ? "unknown type" : *p.iconType == es10::IconType::kPng ? "PNG" : "JPEG";
+    text += std::string("  Icon:      ") + type + ", " + std::to_string(p.icon->size()) + " bytes\n";
+  }
   if (p.profilePolicyRules && (p.profilePolicyRules->ppr1 || p.profilePolicyRules->ppr2)) {
-    text += std::string("  Rules:     ") + (p.profilePolicyRules->ppr1 ? "cannot be disabled " : "") +
-            (p.profilePolicyRules->ppr2 ? "cannot be deleted" : "") + "\n";
+    text += std::string("  Rules:     ") + (p.profilePolicyRules->ppr1 ? "ppr1 (cannot be disabled) " : "") +
+            (p.profilePolicyRules->ppr2 ? "ppr2 (cannot be deleted)" : "") + "\n";
+  } else {
+    text += "  Rules:     none\n";
   }
   return text;
 }
@@ -49,11 +56,27 @@ std::string ProfileSummary(const es10::ProfileInfo& p) {
 // The person at the terminal (or -y / --confirmation-code for scripts).
 class TerminalDownloadUser : public DownloadUser {
  public:
-  TerminalDownloadUser(bool assume_yes, std::string address) : assume_yes_(assume_yes), address_(std::move(address)) {}
+  TerminalDownloadUser(bool assume_yes, std::string address, bool preview)
+      : assume_yes_(assume_yes), address_(std::move(address)), preview_(preview) {}
 
   bool ConfirmProfile(const es10::ProfileInfo& metadata) override {
+    offered_ = metadata;
+    if (preview_) {
+      // Only looking: the order must stay usable for the real download.
+      reason_ = es10::CancelReason::kPostponed;
+      return false;
+    }
+    if (!assume_yes_ && isatty(STDIN_FILENO) != 1) {
+      // Nobody to ask: refused before PrepareDownload, postponed so the order stays usable.
+      reason_ = es10::CancelReason::kPostponed;
+      declined_ = Status(ErrorCode::kConfirmationRequired,
+                         "a download asks to confirm the offered profile, and there is no terminal to ask on; the "
+                         "session was cancelled as postponed (1) on the card and at the SM-DP+, so the order stays "
+                         "usable; nothing was installed; add --yes for scripts, or --preview to only look");
+      return false;
+    }
     TerminalConfirmer confirmer = TerminalConfirmer::ForProcess(assume_yes_);
-    ConfirmationRequest request{"SM-DP+ " + address_ + " offers this profile:\n" + ProfileSummary(metadata) +
+    ConfirmationRequest request{"SM-DP+ " + address_ + " offers this profile:\n" + ProfileSummary(metadata, address_) +
                                     "It will be installed disabled; enable it afterwards with esimctl profile enable.\n",
                                 "yes", "Type yes to download and install it: "};
     Status confirmed = confirmer.Confirm(request);
@@ -85,8 +108,14 @@ class TerminalDownloadUser : public DownloadUser {
     return line;
   }
 
+  es10::CancelReason DeclineReason() const override { return reason_; }
+
   // Why the profile was declined (kConfirmationRequired / kNotConfirmed), if it was.
   const std::optional<Status>& declined() const { return declined_; }
+  // The profile the SM-DP+ offered, once authenticateClient answered.
+  const std::optional<es10::ProfileInfo>& offered() const { return offered_; }
+  bool preview() const { return preview_; }
+  const std::string& address() const { return address_; }
 
   // Load progress on the terminal ("Loading profile: n/m"); only after ShowLoadProgress.
   void LoadProgress(size_t sent, size_t total) override {
@@ -102,6 +131,9 @@ class TerminalDownloadUser : public DownloadUser {
  private:
   bool assume_yes_;
   std::string address_;
+  bool preview_;
+  es10::CancelReason reason_ = es10::CancelReason::kEndUserRejection;
+  std::optional<es10::ProfileInfo> offered_;
   std::optional<Status> declined_;
   std::optional<ProgressLine> progress_;
 };
@@ -144,30 +176,98 @@ Result<Prepared> CheckInput(const DownloadOptions& options) {
   return prepared;
 }
 
+// What the card holds of profile `iccid` now (read back), for the receipt.
+std::string CardHolds(GuardedSession& guarded, const std::string& iccid, nlohmann::json& document) {
+  auto now = LookupProfile(guarded.card(), es10::ProfileId{iccid});
+  if (!now.ok()) {
+    document["cardHolds"] = nullptr;
+    return "The card could not be read back (" + now.status().message() + ").\n";
+  }
+  if (!*now) {
+    document["cardHolds"] = nlohmann::json::object({{"iccid", iccid}, {"present", false}});
+    return "Read back: profile " + iccid + " is not on the card.\n";
+  }
+  document["cardHolds"] = nlohmann::json::object(
+      {{"iccid", iccid}, {"present", true}, {"profileState", ProfileStateText((*now)->profileState)}});
+  return "Read back: profile " + iccid + " is on the card, " + ProfileStateText((*now)->profileState) + ".\n";
+}
+
 int RenderReceipt(Output& out, GuardedSession& guarded, const ChangeReceipt& receipt, const DownloadRequest& request,
                   const std::optional<DownloadOutcome>& outcome, const TerminalDownloadUser& user) {
   if (receipt.journal_failed) return out.Error(receipt.failure);
-  nlohmann::json document = {{"operation", "download"},
+  nlohmann::json document = {{"operation", user.preview() ? "download-preview" : "download"},
                              {"smdpAddress", request.smdp_address},
                              {"result", receipt.failure.ok() ? "ok" : "failed"},
                              {"journal", guarded.journal().path()},
                              {"notifications", NotificationsReceiptJson(receipt.notifications)}};
-  std::string text;
-  if (!receipt.steps.empty()) document["journalOperationId"] = receipt.steps.front().operation_id;
+  std::string text;  // recovered downloads: noted on stderr by RunChangeCommand
+  if (!guarded.recovered_downloads().empty()) {
+    document["recoveredDownloads"] = RecoveredDownloadsJson(guarded.recovered_downloads());
+  }
+  std::optional<int64_t> operation_id;
+  if (!receipt.steps.empty()) operation_id = receipt.steps.front().operation_id;
+  if (operation_id) document["journalOperationId"] = *operation_id;
+  std::string warning;
+  if (outcome && operation_id) {
+    // The profile is on the card and its install notification journaled (the pipeline did that
+    // before this receipt): the journal's download is finished.
+    DownloadUpdate update;
+    update.step = "installed";
+    update.result = "installed" + (outcome->warning.empty() ? std::string() : "; " + outcome->warning);
+    if (Status done = guarded.journal().FinishDownload(*operation_id, update, WallClockMs()); !done.ok()) {
+      warning = "the journal could not mark the download finished (" + done.message() + ")";
+    }
+  }
+  if (user.offered()) {
+    document["profile"] = es10::ToJson(*user.offered());
+    if (user.offered()->iconType) {
+      document["iconType"] = *user.offered()->iconType == es10::IconType::kPng ? "png" : "jpeg";
+    }
+  }
   if (outcome) {
     document["profile"] = es10::ToJson(outcome->metadata);
     document["transactionId"] = ToHex(outcome->transaction_id);
     document["storeDataSequences"] = outcome->pieces;
     if (!outcome->warning.empty()) document["warning"] = outcome->warning;
     const std::string iccid = outcome->metadata.iccid.value_or("");
-    text = "Profile " + ProfileLabel(outcome->metadata) + " installed (disabled).\n";
+    text += "Profile " + ProfileLabel(outcome->metadata) + " installed (disabled).\n";
     if (!outcome->warning.empty()) text += "Warning: " + outcome->warning + ".\n";
     text += "Enable it with: esimctl profile enable " + iccid + "\n";
   }
-  text += NotificationsReceiptText(receipt.notifications, guarded.journal().path());
   Status status = receipt.failure;
+  const bool previewed = user.preview() && !status.ok() && status.code() == ErrorCode::kNotConfirmed && user.offered();
+  if (previewed) {
+    text += "SM-DP+ " + request.smdp_address + " offers this profile:\n" +
+            ProfileSummary(*user.offered(), request.smdp_address) +
+            "Preview only: nothing was installed; the session was cancelled as postponed (1), so the order stays "
+            "usable. Run the download without --preview to install it.\n";
+    document["result"] = "previewed";
+    status = Status::Ok();
+  }
+  // What the card holds (read back) and what the server was told, from the journal's entry.
+  const std::optional<std::string> iccid =
+      outcome ? outcome->metadata.iccid : user.offered() ? user.offered()->iccid : std::nullopt;
+  if (iccid) text += CardHolds(guarded, *iccid, document);
+  if (operation_id) {
+    if (auto entry = guarded.journal().GetDownload(*operation_id); entry.ok() && *entry) {
+      document["journalEntry"] = DownloadEntryJson(**entry);
+      const DownloadEntry& d = **entry;
+      if (d.cancel_reason) {
+        text += "Told the card and the SM-DP+: session cancelled, reason " + std::to_string(*d.cancel_reason) +
+                " (card: " + d.card_cancel_answer.value_or("-") + "; SM-DP+: " + d.server_cancel_answer.value_or("-") +
+                ").\n";
+      }
+      text += "Journal: operation " + std::to_string(d.operation_id) + ", download step " + d.step +
+              (d.finished() ? ", finished" : ", unfinished (esimctl journal retry finishes it)") + ".\n";
+    }
+  }
+  if (!warning.empty()) {
+    document["journalWarning"] = warning;
+    text += "Warning: " + warning + ".\n";
+  }
+  text += NotificationsReceiptText(receipt.notifications, guarded.journal().path());
   if (!status.ok() && status.code() == ErrorCode::kNotConfirmed && user.declined()) status = *user.declined();
-  if (status.ok()) status = PendingStatus(receipt.notifications, guarded.delivers());
+  if (status.ok() && !previewed) status = PendingStatus(receipt.notifications, guarded.delivers());
   return out.Finish(document, text, status);
 }
 
@@ -178,11 +278,8 @@ int RunDownload(const CliContext& context, Output& out, const DownloadOptions& o
   if (!prepared.ok()) return out.Error(InputRejected(prepared.status()));
   // --trace and -v show "**" where the matching ID would be (readers/trace_mask.h).
   if (prepared->request.matching_id) RegisterTraceSecret(*prepared->request.matching_id);
-  if (!options.flags.dry_run && !options.flags.yes && isatty(STDIN_FILENO) != 1) {
-    return out.Error(Status(ErrorCode::kConfirmationRequired,
-                            "a download asks to confirm the offered profile, and there is no terminal to ask on; "
-                            "add -y for scripts; nothing was sent"));
-  }
+  // Without a terminal and without --yes the download still authenticates, so that the order is
+  // kept usable by a postponed (1) cancel before PrepareDownload (TerminalDownloadUser).
   // The ES9+ client is made before the card is touched (also for --dry-run, which sends nothing
   // with it): a bad --ca-file or --connect-to is bad input.
   auto https = CreateDeliveryClient(context.delivery);
@@ -209,7 +306,7 @@ int RunDownload(const CliContext& context, Output& out, const DownloadOptions& o
       request.smdp_address = *address;
     }
     server = std::make_unique<Es9PlusHttps>(**https, request.smdp_address);
-    user = std::make_unique<TerminalDownloadUser>(options.flags.yes, request.smdp_address);
+    user = std::make_unique<TerminalDownloadUser>(options.flags.yes, request.smdp_address, options.preview);
     if (ProgressLine::ShouldShowOnStderr(context.json)) user->ShowLoadProgress(std::cerr);
     return PlanDownload(request, *server, *user, outcome);
   };
@@ -237,6 +334,9 @@ void RegisterProfileDownloadCommand(CLI::App& profile, CliContext& context) {
                       command.add_option("--confirmation-code", options->confirmation_code,
                                          "the confirmation code, when the carrier requires one");
                       command.add_option("--imei", options->imei, "the device's IMEI (15 digits, check digit included) sent to the SM-DP+");
+                      command.add_flag("--preview", options->preview,
+                                       "show the offered profile and stop: the session is cancelled as postponed, "
+                                       "the order stays usable, nothing is installed");
                       AddChangeFlags(command, options->flags, /*destructive=*/true, /*notifies=*/true);
                       command.add_option("--qr", options->qr,
                                          "read the activation code from the QR code in a picture (PNG or JPEG)");

@@ -19,6 +19,9 @@ struct DownloadOptions {
   std::optional<std::string> confirmation_code;
   std::optional<std::string> imei;
   std::optional<std::string> qr;  // --qr IMAGE: read the activation code from a QR picture
+  // --preview: show the offered profile after authenticateClient, cancel the session as
+  // postponed (1) so the order stays usable, install nothing, exit 0.
+  bool preview = false;
   ChangeFlags flags;
 };
 

@@ -28,26 +28,36 @@ std::string NameOr(int64_t code, std::initializer_list<std::pair<int64_t, const 
   return "code " + std::to_string(code);
 }
 
+std::string CancelErrorName(int64_t code) {
+  return NameOr(code, {{5, "invalidTransactionId"}, {127, "undefinedError"}});
+}
+
+// Records nothing: the recorder of a download nobody journals.
+class NoRecorder : public DownloadRecorder {};
+
 // The download after AuthenticateServer: every failure from there on cancels the session.
 class Session {
  public:
-  Session(DownloadCard& card, es9p::Es9PlusServer& server, Bytes transaction_id)
-      : card_(card), server_(server), transaction_id_(std::move(transaction_id)) {}
+  Session(DownloadCard& card, es9p::Es9PlusServer& server, Bytes transaction_id, DownloadRecorder& recorder)
+      : card_(card), server_(server), transaction_id_(std::move(transaction_id)), recorder_(recorder) {}
 
   // Cancels on the card, then (with the card's signed answer) on the server, and returns
   // `failure` with a note when cancelling failed too. Cancelling is best effort: the failure
   // that led here is what the user must see.
   Status Fail(Status failure, CancelReason reason) {
+    CancelOutcome cancelled = CancelDownloadSession(card_, server_, transaction_id_, reason);
+    recorder_.Cancelled(reason, cancelled.card_answer, cancelled.server_answer);
     std::string note;
-    Result<es10::SessionAnswer> card_answer = card_.CancelSession(transaction_id_, reason);
-    if (!card_answer.ok()) {
-      note = " (cancelling the session on the card failed too: " + card_answer.status().message() + ")";
-    } else if (!card_answer->ok()) {
-      note = " (the card refused to cancel the session: code " + std::to_string(*card_answer->errorCode) + ")";
-    } else if (Status sent = server_.CancelSession(transaction_id_, card_answer->der); !sent.ok()) {
-      note = " (the SM-DP+ was not told the session is cancelled: " + sent.message() + ")";
-    }
+    if (!cancelled.status.ok()) note = " (" + cancelled.status.message() + ")";
     return Status(failure.code(), failure.message() + note);
+  }
+
+  // Records `step`; a step the journal cannot take stops the download.
+  Status Record(const Status& recorded) {
+    if (recorded.ok()) return recorded;
+    return Fail(Status(recorded.code(), "the download's progress could not be journaled (" + recorded.message() +
+                                            "); nothing was installed"),
+                CancelReason::kUndefinedReason);
   }
 
   const Bytes& transaction_id() const { return transaction_id_; }
@@ -56,6 +66,7 @@ class Session {
   DownloadCard& card_;
   es9p::Es9PlusServer& server_;
   Bytes transaction_id_;
+  DownloadRecorder& recorder_;
 };
 
 // `status` from the SM-DP+, with what it means for the card and what to do about it.
@@ -82,6 +93,26 @@ Status ServerFailure(const Status& status) {
 }
 
 }  // namespace
+
+CancelOutcome CancelDownloadSession(DownloadCard& card, es9p::Es9PlusServer& server, ByteView transaction_id,
+                                    CancelReason reason) {
+  CancelOutcome out;
+  Result<es10::SessionAnswer> card_answer = card.CancelSession(transaction_id, reason);
+  if (!card_answer.ok()) {
+    out.card_answer = "no answer: " + card_answer.status().message();
+    out.server_answer = "not sent: the card gave no answer to forward";
+    out.status = Status(card_answer.status().code(),
+                        "cancelling the session on the card failed too: " + card_answer.status().message());
+    return out;
+  }
+  out.card_answer = card_answer->ok() ? "signed (reason " + std::to_string(static_cast<int64_t>(reason)) + ")"
+                                      : "error: " + CancelErrorName(*card_answer->errorCode);
+  // The card's error answer (it holds no such session) still ends the session at the SM-DP+.
+  Status sent = server.CancelSession(transaction_id, card_answer->der);
+  out.server_answer = sent.ok() ? "accepted" : sent.message();
+  if (!sent.ok()) out.status = Status(sent.code(), "the SM-DP+ was not told the session is cancelled: " + sent.message());
+  return out;
+}
 
 std::string AuthenticateErrorName(int64_t code) {
   return NameOr(code, {{1, "invalidCertificate"}, {2, "invalidSignature"}, {3, "unsupportedCurve"},
@@ -152,7 +183,10 @@ Result<bool> Es10DownloadCard::HasProfile(const es10::Iccid& iccid) {
 // ---- The flow -----------------------------------------------------------------------
 
 Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer& server,
-                                        const DownloadRequest& request, DownloadUser& user) {
+                                        const DownloadRequest& request, DownloadUser& user,
+                                        DownloadRecorder* recorder) {
+  NoRecorder no_recorder;
+  DownloadRecorder& record = recorder ? *recorder : no_recorder;
   // 1-2: the card's challenge and EUICCInfo1.
   ESIM_ASSIGN_OR_RETURN(Bytes challenge, card.GetEuiccChallenge());
   Bytes info1;
@@ -186,7 +220,7 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
   }
 
   // 4: AuthenticateServer. From here on a failure cancels the session on both sides.
-  Session session(card, server, init->transactionId);
+  Session session(card, server, init->transactionId, record);
   es10::AuthenticateServerRequest authenticate;
   authenticate.serverSigned1 = init->serverSigned1;
   authenticate.serverSignature1 = init->serverSignature1;
@@ -207,6 +241,8 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
                                                      "SM-DP+ (ask the carrier)");
   }
 
+  ESIM_RETURN_IF_ERROR(session.Record(record.Authenticated(session.transaction_id())));
+
   // 5: authenticateClient: the profile's metadata and smdpSigned2.
   Result<es9p::AuthenticateClientAnswer> client = server.AuthenticateClient(session.transaction_id(), authenticated->der);
   if (!client.ok()) return session.Fail(ServerFailure(client.status()), CancelReason::kUndefinedReason);
@@ -223,10 +259,12 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
                         CancelReason::kUndefinedReason);
   }
 
+  ESIM_RETURN_IF_ERROR(session.Record(record.ClientAuthenticated(*metadata)));
+
   // 6: the user sees the profile, and gives the confirmation code when one is required.
   if (!user.ConfirmProfile(*metadata)) {
     return session.Fail(Status(ErrorCode::kNotConfirmed, "download declined; nothing was installed"),
-                        CancelReason::kEndUserRejection);
+                        user.DeclineReason());
   }
   std::optional<Bytes> hash_cc;
   if (signed2->ccRequiredFlag) {
@@ -241,6 +279,7 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
     }
     hash_cc = HashConfirmationCode(*code, session.transaction_id());
   }
+  ESIM_RETURN_IF_ERROR(session.Record(record.StepReached("confirmed")));
 
   // 7: PrepareDownload.
   es10::PrepareDownloadRequest prepare{client->smdpSigned2, client->smdpSignature2, hash_cc, client->smdpCertificate};
@@ -253,6 +292,8 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
                                                      PrepareDownloadErrorName(*prepared->errorCode) +
                                                      "; nothing was installed, ask the carrier");
   }
+
+  ESIM_RETURN_IF_ERROR(session.Record(record.StepReached("prepared")));
 
   // 8: getBoundProfilePackage (a wrong confirmation code is refused here by the server).
   Result<es9p::GetBoundProfilePackageAnswer> bpp = server.GetBoundProfilePackage(session.transaction_id(), prepared->der);
@@ -272,6 +313,8 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
                         CancelReason::kMetadataMismatch);
   }
 
+  ESIM_RETURN_IF_ERROR(session.Record(record.StepReached("bpp-received")));
+
   // 9: LoadBoundProfilePackage, piece by piece; any answer with data is the BF37 that ends it.
   DownloadOutcome outcome;
   outcome.metadata = *metadata;
@@ -281,7 +324,14 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
   Status interrupted;
   for (size_t i = 0; i < split->pieces.size(); ++i) {
     Result<Bytes> answer = card.LoadPiece(split->pieces[i]);
-    if (answer.ok()) user.LoadProgress(i + 1, split->pieces.size());
+    if (answer.ok()) {
+      user.LoadProgress(i + 1, split->pieces.size());
+      // A journal failure mid-load is not a reason to break the card's load off: the card ends
+      // it and the outcome below is read from the card either way.
+      const bool last = i + 1 == split->pieces.size() || !answer->empty();
+      (void)record.StepReached(last ? std::string("loaded")
+                                    : "loading " + std::to_string(i + 1) + "/" + std::to_string(split->pieces.size()));
+    }
     if (!answer.ok()) {
       interrupted = answer.status();
       break;

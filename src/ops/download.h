@@ -9,10 +9,12 @@
 // PrepareDownload error) its error answer goes to the SM-DP+ in the next ES9+ call, as SGP.22
 // has it. On any other failure after the card authenticated the server it cancels on the card
 // and on the server with the fitting reason (declined: 0
-// endUserRejection; no confirmation code to ask for: 1 postponed; metadata mismatch: 4;
+// endUserRejection, or the user's DeclineReason, 1 postponed for a preview or no terminal; no
+// confirmation code to ask for: 1 postponed; metadata mismatch: 4;
 // the load failed: 5 loadBppExecutionError; else 127). After a failure during the load it lists
 // the card's profiles and reports what is really there. Matching IDs and confirmation codes
-// never appear in a message. Not thread-safe.
+// never appear in a message. Each step is reported to a DownloadRecorder before the next request
+// is sent (the journal keeps them; ops stays free of storage). Not thread-safe.
 #pragma once
 
 #include <optional>
@@ -73,6 +75,29 @@ class DownloadUser {
   virtual std::optional<std::string> AskConfirmationCode() = 0;
   // `sent` of `total` STORE DATA sequences of the load are done (called after each one).
   virtual void LoadProgress(size_t /*sent*/, size_t /*total*/) {}
+  // The reason the session is cancelled with after ConfirmProfile returned false:
+  // endUserRejection when the user said no; postponed when nobody could be asked or the user
+  // only wanted a preview (the order stays usable).
+  virtual es10::CancelReason DeclineReason() const { return es10::CancelReason::kEndUserRejection; }
+};
+
+// What a download reports as it goes, so that the safety layer journals each step before the
+// next request is sent (src/safety/download_recorder.h implements it on the journal; ops stays
+// free of storage). A step that cannot be recorded stops the download, which then cancels the
+// session. Called on the download's thread.
+class DownloadRecorder {
+ public:
+  virtual ~DownloadRecorder() = default;
+  // AuthenticateServer succeeded: session `transaction_id` exists on the card and the server.
+  virtual Status Authenticated(ByteView /*transaction_id*/) { return Status::Ok(); }
+  // authenticateClient answered: the profile the SM-DP+ offers.
+  virtual Status ClientAuthenticated(const es10::ProfileInfo& /*metadata*/) { return Status::Ok(); }
+  // A later step: "confirmed", "prepared", "bpp-received", "loading N/M" (after each STORE DATA
+  // sequence), "loaded" (the card answered the last one).
+  virtual Status StepReached(const std::string& /*step*/) { return Status::Ok(); }
+  // The session was cancelled with `reason`: what the card and the SM-DP+ answered, in words.
+  virtual void Cancelled(es10::CancelReason /*reason*/, const std::string& /*card_answer*/,
+                         const std::string& /*server_answer*/) {}
 };
 
 struct DownloadRequest {
@@ -98,8 +123,22 @@ struct DownloadOutcome {
 
 // Runs the whole download. Errors (exit codes 50-57, 3, 6, and the card's): the message is one
 // sentence of what happened and what to do, with the server's subject/reason codes when given.
+// `recorder` (may be null) hears every step as it happens.
 Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer& server,
-                                        const DownloadRequest& request, DownloadUser& user);
+                                        const DownloadRequest& request, DownloadUser& user,
+                                        DownloadRecorder* recorder = nullptr);
+
+// What cancelling session `transaction_id` on the card and then at the SM-DP+ came to.
+struct CancelOutcome {
+  Status status;               // Ok when the SM-DP+ accepted the cancel
+  std::string card_answer;     // "signed (reason N)", "error: invalidTransactionId (5)", or why no answer
+  std::string server_answer;   // "accepted", the SM-DP+'s error, or "not sent: ..."
+};
+// CancelSession on the card with `reason`, then ES9+ cancelSession with the card's answer: its
+// signed answer, or its error answer when it holds no such session (SGP.22's CancelSessionResponse
+// is either; the SM-DP+ then ends its own session and keeps the order as it was).
+CancelOutcome CancelDownloadSession(DownloadCard& card, es9p::Es9PlusServer& server, ByteView transaction_id,
+                                    es10::CancelReason reason);
 
 // hashCc = SHA-256(SHA-256(confirmation code) || transactionId) (SGP.22 §3.1.3); libcrypto.
 Bytes HashConfirmationCode(const std::string& confirmation_code, ByteView transaction_id);

@@ -6,6 +6,7 @@
 
 #include "src/ops/notifications.h"
 #include "src/ops/profile_list.h"
+#include "src/safety/download_recorder.h"
 
 namespace esim {
 
@@ -204,7 +205,15 @@ ChangePlan PlanDownload(const DownloadRequest& request, es9p::Es9PlusServer& ser
   step.notify_address = request.smdp_address;
   step.flow = [request, &server, &user, outcome](FlowContext& context) -> Result<AppliedChange> {
     Es10DownloadCard card(context.card);
-    ESIM_ASSIGN_OR_RETURN(DownloadOutcome done, DownloadProfile(card, server, request, user));
+    // Every step is committed to the operation's download row as it happens (recovery reads it).
+    JournalDownloadRecorder recorder(context.journal, context.operation_id);
+    ESIM_RETURN_IF_ERROR(recorder.Start(request.smdp_address, request.matching_id));
+    Result<DownloadOutcome> result = DownloadProfile(card, server, request, user, &recorder);
+    if (!result.ok()) {
+      ESIM_RETURN_IF_ERROR(recorder.Failed(result.status()));
+      return result.status();
+    }
+    DownloadOutcome done = std::move(*result);
     AppliedChange applied;
     applied.verified_by_listing = !done.result.has_value();
     *outcome = std::move(done);

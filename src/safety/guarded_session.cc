@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "src/safety/es9p_https.h"
+
 #ifndef ESIMCTL_VERSION
 #define ESIMCTL_VERSION "0.0.0"
 #endif
@@ -62,6 +64,15 @@ Result<std::unique_ptr<GuardedSession>> GuardedSession::Open(const GuardedSessio
                                                             guarded->client_.get(), WallClockMs);
     guarded->context_ = std::make_unique<GuardedContext>(
         GuardedContext{*guarded->card_, *guarded->journal_, *guarded->keeper_, guarded->eid_, -1});
+    if (guarded->client_ && HasUnfinishedDownloads(*guarded->journal_)) {
+      HandleNotificationClient* client = guarded->client_.get();
+      ESIM_ASSIGN_OR_RETURN(guarded->recovered_,
+                            RecoverDownloads(*guarded->card_, guarded->eid_, *guarded->journal_, *guarded->keeper_,
+                                             [client](const std::string& address) {
+                                               return std::unique_ptr<es9p::Es9PlusServer>(
+                                                   std::make_unique<Es9PlusHttps>(*client, address));
+                                             }));
+    }
   }
   return guarded;
 }

@@ -3,14 +3,18 @@
 // The journal is opened and proven writable (a committed test write) before the card is
 // touched, so a read-only path or a full disk stops the command with nothing sent. Then the
 // delivery client (unless delivery is off or this is a dry run), then the card session and its
-// EID (one GetEID). A dry run opens no journal and no client: it only encodes requests.
+// EID (one GetEID). Then, when the journal holds an unfinished download of this card (a kill
+// during `profile download`) and notifications are delivered, it is recovered before anything
+// else is done (RecoverDownloads). A dry run opens no journal and no client: it only encodes requests.
 // Not thread-safe: one per command, on the thread that owns the card session.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
+#include "src/safety/download_recovery.h"
 #include "src/safety/guarded_operation.h"
 #include "src/safety/handle_notification_client.h"
 #include "src/safety/notification_journal.h"
@@ -47,6 +51,9 @@ class GuardedSession {
   NotificationKeeper& keeper() { return *keeper_; }
   // Card, journal, keeper and EID together, for RunJournaled (not in a dry run).
   GuardedContext& context() { return *context_; }
+  // The unfinished downloads of this card Open found in the journal and recovered
+  // (download_recovery.h; only when notifications are delivered), for the receipt.
+  const std::vector<RecoveredDownload>& recovered_downloads() const { return recovered_; }
 
  private:
   // Lets Open() use make_unique while nobody else can build an unopened session.
@@ -64,6 +71,7 @@ class GuardedSession {
   std::unique_ptr<NotificationKeeper> keeper_;
   std::unique_ptr<GuardedContext> context_;
   std::string eid_;
+  std::vector<RecoveredDownload> recovered_;
 };
 
 // Opens the notification journal at `path` (empty: the default path); any failure is

@@ -51,8 +51,33 @@ CREATE TABLE write_probe (
 );
 )sql";
 
+// Version 2: one row per profile download, keyed by its `operations` row and updated as each
+// step happens (docs/safety.md, "Downloads"). The matching ID is a bearer secret: only its
+// SHA-256 (lower-case hex of the UTF-8 text) is kept. finished_at_ms is set once the download
+// needs nothing more (installed and its notification journaled, or the session cancelled); an
+// unfinished row is what recovery looks for.
+constexpr char kV2[] = R"sql(
+CREATE TABLE downloads (
+  operation_id        INTEGER PRIMARY KEY REFERENCES operations(id),
+  smdp_address        TEXT    NOT NULL,
+  matching_id_sha256  TEXT,
+  transaction_id      TEXT,
+  iccid               TEXT,
+  provider_name       TEXT,
+  profile_name        TEXT,
+  step                TEXT    NOT NULL,
+  updated_at_ms       INTEGER NOT NULL,
+  cancel_reason       INTEGER,
+  card_cancel_answer  TEXT,
+  server_cancel_answer TEXT,
+  result              TEXT,
+  finished_at_ms      INTEGER
+);
+)sql";
+
 constexpr std::array kMigrations = {
     JournalMigration{1, kV1},
+    JournalMigration{2, kV2},
 };
 
 }  // namespace

@@ -103,6 +103,38 @@ struct JournalPragmas {
   int64_t busy_timeout_ms = 0;
 };
 
+// A profile download as journaled step by step (table `downloads`, keyed by its operation).
+struct DownloadEntry {
+  int64_t operation_id = 0;
+  std::string smdp_address;
+  std::optional<std::string> matching_id_sha256;  // lower-case hex; never the matching ID itself
+  std::optional<std::string> transaction_id;      // hex, once AuthenticateServer opened the session
+  std::optional<std::string> iccid;               // from the profile's metadata
+  std::optional<std::string> provider_name;
+  std::optional<std::string> profile_name;
+  std::string step;                               // "started", "authenticated", ..., "loading 3/18", "loaded"
+  int64_t updated_at_ms = 0;
+  std::optional<int64_t> cancel_reason;           // the CancelSession reason sent, if any
+  std::optional<std::string> card_cancel_answer;  // what the card said to CancelSession
+  std::optional<std::string> server_cancel_answer;  // what the SM-DP+ said to cancelSession
+  std::optional<std::string> result;              // the final outcome in words
+  std::optional<int64_t> finished_at_ms;          // set once nothing is left to do
+  bool finished() const { return finished_at_ms.has_value(); }
+};
+
+// Changes to a download row: each set member replaces the column, unset ones are kept.
+struct DownloadUpdate {
+  std::optional<std::string> step;
+  std::optional<std::string> transaction_id;
+  std::optional<std::string> iccid;
+  std::optional<std::string> provider_name;
+  std::optional<std::string> profile_name;
+  std::optional<int64_t> cancel_reason;
+  std::optional<std::string> card_cancel_answer;
+  std::optional<std::string> server_cancel_answer;
+  std::optional<std::string> result;
+};
+
 // Stable lower-case name of a state ("undelivered", "removed_undelivered", ...).
 const char* NotificationStateName(NotificationState state);
 
@@ -165,6 +197,20 @@ class NotificationJournal {
   Result<std::vector<OperationEntry>> ListOperations();
   // The highest seqNumber journaled for `eid`, or -1 when there is none.
   Result<int64_t> HighestSeqNumber(const std::string& eid);
+
+  // Downloads (download_journal.cc). Each call is one committed transaction.
+  // Commits the start of the download of operation `operation_id` (step "started"); kInvalidInput
+  // when the operation is unknown or already has a download.
+  Status BeginDownload(int64_t operation_id, const std::string& smdp_address,
+                       const std::optional<std::string>& matching_id_sha256, int64_t at_ms);
+  // Commits `update` to download `operation_id` (kInvalidInput if there is none or it is finished).
+  Status UpdateDownload(int64_t operation_id, const DownloadUpdate& update, int64_t at_ms);
+  // Commits `update` and marks download `operation_id` finished (once: kInvalidInput after).
+  Status FinishDownload(int64_t operation_id, const DownloadUpdate& update, int64_t at_ms);
+  // Download `operation_id`, or nullopt when that operation has none.
+  Result<std::optional<DownloadEntry>> GetDownload(int64_t operation_id);
+  // All downloads (unfinished_only: those not finished), by operation id.
+  Result<std::vector<DownloadEntry>> ListDownloads(bool unfinished_only);
 
  private:
   // Runs `update_sql` (binding ?1 = id, ?2 = at_ms) in a write transaction after checking

@@ -140,9 +140,9 @@ expect_eq "made profile: order installed" installed "$(order_states MADE-ICON | 
 # === 2. Confirmation code ======================================================================
 download cc_missing -- "LPA:1\$$HOST\$WITH-CC"
 expect_eq "CC missing: exit 57 (confirmation_code_required)" 57 "$RC"
-download cc_wrong -- "LPA:1\$$HOST\$WITH-CC" --confirmation-code 1234
+download cc_wrong -- "LPA:1\$$HOST\$WITH-CC" --confirmation-code 9753
 expect_eq "CC wrong: exit 51 (server_refused)" 51 "$RC"
-expect_not_contains "CC wrong: the code is not printed" 1234 "$OUT$ERR"
+expect_not_contains "CC wrong: the code is not printed" 9753 "$OUT$ERR"
 download cc_right "${EXT[@]}" -- "LPA:1\$$HOST\$WITH-CC" --confirmation-code 4711
 expect_eq "CC right: exit 0" 0 "$RC"
 card_view cc_after

@@ -501,7 +501,61 @@ void NotificationRemove(const Env& env) {
 
 }  // namespace
 
+// --dialog mode, for scripts that set up what a case needs themselves (a card behind pcscd, a
+// test SM-DP+): `pty-confirm --dialog [--expect TEXT --send TEXT]... -- CMD ARGS...` runs CMD on
+// a pseudo-terminal, waits for each TEXT in order and types its answer ("\n" in it is sent as
+// "\r", as the Enter key does), then waits for the end. Prints the whole terminal transcript
+// (carriage returns removed) on stdout and exits with CMD's exit status; 124 when it did not end
+// in time, 125 when an expected text never came (the transcript says where).
+int Dialog(int argc, char** argv) {
+  std::vector<std::pair<std::string, std::string>> steps;
+  std::vector<std::string> command;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--" ) {
+      command.assign(argv + i + 1, argv + argc);
+      break;
+    }
+    if (arg == "--expect" && i + 1 < argc) {
+      steps.emplace_back(argv[++i], "");
+    } else if (arg == "--send" && i + 1 < argc && !steps.empty()) {
+      std::string text = argv[++i];
+      std::replace(text.begin(), text.end(), '\n', '\r');
+      steps.back().second = text;
+    } else {
+      std::cerr << "usage: pty-confirm --dialog [--expect TEXT --send TEXT]... -- CMD ARGS...\n";
+      return 2;
+    }
+  }
+  if (command.empty()) return 2;
+  PtyChild child;
+  std::string error;
+  if (!child.Start(command, &error)) {
+    std::cerr << error << "\n";
+    return 2;
+  }
+  auto transcript = [&child] {
+    std::string out;
+    for (char c : child.output()) {
+      if (c != '\r') out += c;
+    }
+    std::cout << out << std::flush;
+  };
+  for (const auto& [expect, send] : steps) {
+    if (!child.WaitFor(expect, kPromptTimeoutMs * 3)) {
+      transcript();
+      std::cout << "\n[pty-confirm: never saw \"" << expect << "\"]\n";
+      return 125;
+    }
+    if (!child.Send(send)) return 2;
+  }
+  const int status = child.WaitExit(kExitTimeoutMs * 4);
+  transcript();
+  return status < 0 ? 124 : status;
+}
+
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--dialog") return Dialog(argc, argv);
   Env env;
   const char* build = std::getenv("ESIMCTL_BUILD_DIR");
   const char* source = std::getenv("ESIMCTL_SOURCE_DIR");

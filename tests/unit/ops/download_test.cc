@@ -421,3 +421,80 @@ TEST(DownloadTest, MessagesNeverShowTheMatchingIdOrConfirmationCode) {
 
 }  // namespace
 }  // namespace esim
+
+namespace esim {
+namespace {
+
+// Records what the flow reports, in order.
+class FakeRecorder : public DownloadRecorder {
+ public:
+  std::vector<std::string> events;
+  std::string fail_at;  // a step whose recording fails
+  Status Note(const std::string& event) {
+    events.push_back(event);
+    return event == fail_at ? Status(ErrorCode::kJournalUnavailable, "disk full") : Status::Ok();
+  }
+  Status Authenticated(ByteView tid) override { return Note("authenticated " + ToHex(tid)); }
+  Status ClientAuthenticated(const es10::ProfileInfo& m) override { return Note("client " + m.iccid.value_or("")); }
+  Status StepReached(const std::string& step) override { return Note(step); }
+  void Cancelled(es10::CancelReason reason, const std::string& card, const std::string& server) override {
+    events.push_back("cancelled " + std::to_string(static_cast<int>(reason)) + " " + card + " / " + server);
+  }
+};
+
+class PostponingUser : public DownloadUser {
+ public:
+  bool ConfirmProfile(const es10::ProfileInfo&) override { return false; }
+  std::optional<std::string> AskConfirmationCode() override { return std::nullopt; }
+  es10::CancelReason DeclineReason() const override { return es10::CancelReason::kPostponed; }
+};
+
+TEST(DownloadRecorderTest, EveryStepIsReportedInOrderBeforeTheNextRequest) {
+  FakeCard card;
+  FakeServer server;
+  FakeUser user;
+  FakeRecorder recorder;
+  auto outcome = DownloadProfile(card, server, Request(), user, &recorder);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().message();
+  const std::string tid = ToHex(outcome->transaction_id);
+  std::vector<std::string> expected = {"authenticated " + tid, std::string("client ") + kIccid, "confirmed",
+                                       "prepared", "bpp-received"};
+  for (size_t i = 1; i < card.pieces.size(); ++i) {
+    expected.push_back("loading " + std::to_string(i) + "/" + std::to_string(card.pieces.size()));
+  }
+  expected.push_back("loaded");
+  EXPECT_EQ(recorder.events, expected);
+}
+
+TEST(DownloadRecorderTest, DeclineReasonComesFromTheUserAndTheCancelIsReported) {
+  FakeCard card;
+  FakeServer server;
+  PostponingUser user;
+  FakeRecorder recorder;
+  auto outcome = DownloadProfile(card, server, Request(), user, &recorder);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), ErrorCode::kNotConfirmed);
+  EXPECT_EQ(card.cancels, (std::vector<es10::CancelReason>{es10::CancelReason::kPostponed}));
+  // Refused before PrepareDownload: the card never prepared, the server built nothing.
+  EXPECT_FALSE(card.prepared);
+  EXPECT_EQ(server.calls, (std::vector<std::string>{"initiateAuthentication", "authenticateClient", "cancelSession"}));
+  ASSERT_FALSE(recorder.events.empty());
+  EXPECT_EQ(recorder.events.back(), "cancelled 1 signed (reason 1) / accepted");
+}
+
+TEST(DownloadRecorderTest, AStepTheJournalCannotTakeStopsAndCancels) {
+  FakeCard card;
+  FakeServer server;
+  FakeUser user;
+  FakeRecorder recorder;
+  recorder.fail_at = "prepared";
+  auto outcome = DownloadProfile(card, server, Request(), user, &recorder);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), ErrorCode::kJournalUnavailable);
+  EXPECT_EQ(card.cancels, (std::vector<es10::CancelReason>{es10::CancelReason::kUndefinedReason}));
+  EXPECT_TRUE(card.pieces.empty());  // no getBoundProfilePackage, no load
+  EXPECT_EQ(std::count(server.calls.begin(), server.calls.end(), "getBoundProfilePackage"), 0);
+}
+
+}  // namespace
+}  // namespace esim
