@@ -5,21 +5,13 @@
 
 #include "common/crypto_library.h"
 #include "src/es10/es10_client.h"
+#include "src/ops/common_authentication.h"
 #include "src/session/card_session.h"
 
 namespace esim {
 namespace {
 
 using es10::CancelReason;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// The host of "host[:port]", lower case: serverAddress names the host the LPA connected to.
-std::string HostOf(std::string_view address) { return Lower(address.substr(0, address.find(':'))); }
 
 std::string NameOr(int64_t code, std::initializer_list<std::pair<int64_t, const char*>> names) {
   for (const auto& [value, name] : names) {
@@ -188,47 +180,21 @@ Result<DownloadOutcome> DownloadProfile(DownloadCard& card, es9p::Es9PlusServer&
   NoRecorder no_recorder;
   DownloadRecorder& record = recorder ? *recorder : no_recorder;
   // 1-2: the card's challenge and EUICCInfo1.
-  ESIM_ASSIGN_OR_RETURN(Bytes challenge, card.GetEuiccChallenge());
-  Bytes info1;
-  if (request.euicc_info1) {
-    info1 = *request.euicc_info1;
-  } else {
-    ESIM_ASSIGN_OR_RETURN(info1, card.GetEuiccInfo1());
-  }
+  ESIM_ASSIGN_OR_RETURN(CardGreeting greeting, GreetCard(card, request.euicc_info1));
 
   // 3: initiateAuthentication. No session exists on the card yet, so nothing to cancel.
   Result<es9p::InitiateAuthenticationAnswer> init =
-      server.InitiateAuthentication(challenge, info1, request.smdp_address);
+      server.InitiateAuthentication(greeting.challenge, greeting.euicc_info1, request.smdp_address);
   if (!init.ok()) return ServerFailure(init.status());
-  Result<es10::ServerSigned1> signed1 = es10::DecodeServerSigned1(init->serverSigned1);
-  if (!signed1.ok()) {
-    return Status(ErrorCode::kServerAnswerInvalid,
-                  "the SM-DP+'s serverSigned1 is malformed (" + signed1.status().message() + "); nothing was installed");
-  }
-  if (signed1->transactionId != init->transactionId) {
-    return Status(ErrorCode::kServerAnswerInvalid, "the SM-DP+ signed transactionId " + ToHex(signed1->transactionId) +
-                                                       " but named " + ToHex(init->transactionId) +
-                                                       "; nothing was installed");
-  }
-  if (HostOf(signed1->serverAddress) != HostOf(request.smdp_address)) {
-    return Status(ErrorCode::kServerAnswerInvalid,
-                  "the SM-DP+ at " + HostOf(request.smdp_address) + " answered as another server; nothing was installed");
-  }
-  if (signed1->euiccChallenge != challenge) {
-    return Status(ErrorCode::kServerAnswerInvalid,
-                  "the SM-DP+ signed another challenge than the card's; nothing was installed");
+  if (Status checked = CheckInitiateAuthentication(*init, greeting.challenge, request.smdp_address, "SM-DP+");
+      !checked.ok()) {
+    return Status(checked.code(), checked.message() + "; nothing was installed");
   }
 
   // 4: AuthenticateServer. From here on a failure cancels the session on both sides.
   Session session(card, server, init->transactionId, record);
-  es10::AuthenticateServerRequest authenticate;
-  authenticate.serverSigned1 = init->serverSigned1;
-  authenticate.serverSignature1 = init->serverSignature1;
-  authenticate.euiccCiPKIdToBeUsed = init->euiccCiPKIdToBeUsed;
-  authenticate.serverCertificate = init->serverCertificate;
-  authenticate.ctxParams1.matchingId = request.matching_id;
-  authenticate.ctxParams1.tac = request.tac;
-  authenticate.ctxParams1.imei = request.imei;
+  es10::AuthenticateServerRequest authenticate =
+      AuthenticateServerRequestFor(*init, request.matching_id, request.tac, request.imei);
   Result<es10::SessionAnswer> authenticated = card.AuthenticateServer(authenticate);
   if (!authenticated.ok()) return session.Fail(authenticated.status(), CancelReason::kUndefinedReason);
   if (!authenticated->ok()) {
