@@ -24,7 +24,6 @@
 #include "src/safety/es9p_https.h"
 #include "src/safety/guarded_session.h"
 #include "src/validate/download_input.h"
-#include "readers/trace_mask.h"
 
 namespace esim {
 namespace {
@@ -276,8 +275,8 @@ int RenderReceipt(Output& out, GuardedSession& guarded, const ChangeReceipt& rec
 int RunDownload(const CliContext& context, Output& out, const DownloadOptions& options) {
   auto prepared = CheckInput(options);
   if (!prepared.ok()) return out.Error(InputRejected(prepared.status()));
-  // --trace and -v show "**" where the matching ID would be (readers/trace_mask.h).
-  if (prepared->request.matching_id) RegisterTraceSecret(*prepared->request.matching_id);
+  // --trace and -v show "**" where the matching ID would be.
+  if (prepared->request.matching_id) MaskInTraces(*prepared->request.matching_id);
   // Without a terminal and without --yes the download still authenticates, so that the order is
   // kept usable by a postponed (1) cancel before PrepareDownload (TerminalDownloadUser).
   // The ES9+ client is made before the card is touched (also for --dry-run, which sends nothing

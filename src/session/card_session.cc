@@ -8,6 +8,7 @@
 #include "apdu/response_apdu.h"
 #include "readers/pcsc_reader.h"
 #include "readers/replay_reader.h"
+#include "readers/trace_mask.h"
 #include "readers/trace_reader.h"
 #include "vcard/virtual_reader.h"
 
@@ -139,5 +140,7 @@ CardSession::~CardSession() {
   // Members die in reverse order: client, locator, then the channel closes its
   // logical channel while transport and reader are still alive.
 }
+
+void MaskInTraces(std::string_view secret) { RegisterTraceSecret(secret); }
 
 }  // namespace esim

@@ -19,6 +19,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "apdu/apdu_transport.h"
 #include "apdu/store_data_channel.h"
@@ -104,5 +105,9 @@ class CardSession {
 
 // Opens the bare reader named by `spec` (see SessionOptions::reader).
 Result<std::unique_ptr<Reader>> OpenReader(const std::string& spec, bool shared);
+
+// Masks `secret` (a matching ID) in every --trace and -v line written from now on, by every
+// session of this process, including those already open (readers/trace_mask.h).
+void MaskInTraces(std::string_view secret);
 
 }  // namespace esim
