@@ -175,20 +175,21 @@ Result<Prepared> CheckInput(const DownloadOptions& options) {
   return prepared;
 }
 
-// What the card holds of profile `iccid` now (read back), for the receipt.
-std::string CardHolds(GuardedSession& guarded, const std::string& iccid, nlohmann::json& document) {
-  auto now = LookupProfile(guarded.card(), es10::ProfileId{iccid});
-  if (!now.ok()) {
+// What the card holds of profile `iccid` after the download, as the pipeline read it back.
+std::string CardHolds(const ChangeReceipt& receipt, const std::string& iccid, nlohmann::json& document) {
+  if (!receipt.read_back.ok() || !receipt.profile_after) {
     document["cardHolds"] = nullptr;
-    return "The card could not be read back (" + now.status().message() + ").\n";
+    return "The card could not be read back (" +
+           (receipt.read_back.ok() ? std::string("not read") : receipt.read_back.message()) + ").\n";
   }
-  if (!*now) {
+  const std::optional<es10::ProfileInfo>& now = *receipt.profile_after;
+  if (!now) {
     document["cardHolds"] = nlohmann::json::object({{"iccid", iccid}, {"present", false}});
     return "Read back: profile " + iccid + " is not on the card.\n";
   }
   document["cardHolds"] = nlohmann::json::object(
-      {{"iccid", iccid}, {"present", true}, {"profileState", ProfileStateText((*now)->profileState)}});
-  return "Read back: profile " + iccid + " is on the card, " + ProfileStateText((*now)->profileState) + ".\n";
+      {{"iccid", iccid}, {"present", true}, {"profileState", ProfileStateText(now->profileState)}});
+  return "Read back: profile " + iccid + " is on the card, " + ProfileStateText(now->profileState) + ".\n";
 }
 
 int RenderReceipt(Output& out, GuardedSession& guarded, const ChangeReceipt& receipt, const DownloadRequest& request,
@@ -246,7 +247,7 @@ int RenderReceipt(Output& out, GuardedSession& guarded, const ChangeReceipt& rec
   // What the card holds (read back) and what the server was told, from the journal's entry.
   const std::optional<std::string> iccid =
       outcome ? outcome->metadata.iccid : user.offered() ? user.offered()->iccid : std::nullopt;
-  if (iccid) text += CardHolds(guarded, *iccid, document);
+  if (iccid) text += CardHolds(receipt, *iccid, document);
   if (operation_id) {
     if (auto entry = guarded.journal().GetDownload(*operation_id); entry.ok() && *entry) {
       document["journalEntry"] = DownloadEntryJson(**entry);
@@ -307,7 +308,16 @@ int RunDownload(const CliContext& context, Output& out, const DownloadOptions& o
     server = std::make_unique<Es9PlusHttps>(**https, request.smdp_address);
     user = std::make_unique<TerminalDownloadUser>(options.flags.yes, request.smdp_address, options.preview);
     if (ProgressLine::ShouldShowOnStderr(context.json)) user->ShowLoadProgress(std::cerr);
-    return PlanDownload(request, *server, *user, outcome);
+    ChangePlan plan = PlanDownload(request, *server, *user, outcome);
+    // The receipt reports the card: the pipeline reads back the profile the SM-DP+ offered.
+    plan.read_back = ReadBack::kProfile;
+    plan.read_back_target = [&]() -> std::optional<es10::ProfileId> {
+      const std::optional<es10::Iccid> iccid =
+          *outcome ? (*outcome)->metadata.iccid : user->offered() ? user->offered()->iccid : std::nullopt;
+      if (!iccid) return std::nullopt;
+      return es10::ProfileId{*iccid};
+    };
+    return plan;
   };
   command.afterwards = [&](const ChangePlan&) {
     return std::string("read the install notification (BF37) and journal it; ") +

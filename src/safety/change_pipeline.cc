@@ -59,9 +59,16 @@ void ReadBackInto(CardSession& card, const ChangePlan& plan, ChangeReceipt& rece
     }
     return;
   }
-  if (plan.read_back != ReadBack::kProfile || plan.profiles.empty() || plan.steps.empty()) return;
+  if (plan.read_back != ReadBack::kProfile || plan.steps.empty()) return;
+  std::optional<es10::ProfileId> target;
+  if (plan.read_back_target) {
+    target = plan.read_back_target();
+  } else if (!plan.profiles.empty()) {
+    target = ProfileIdOf(plan.profiles.front());
+  }
+  if (!target) return;
   // Whatever happened: the receipt reports the card, not hopes.
-  auto now = LookupProfile(card, ProfileIdOf(plan.profiles.front()));
+  auto now = LookupProfile(card, *target);
   if (!now.ok()) {
     receipt.read_back = now.status().WithContext("reading the profile back");
     return;

@@ -92,6 +92,9 @@ struct ChangePlan {
   // profile of a profile change, the profiles a memory reset deletes.
   std::vector<es10::ProfileInfo> profiles;
   ReadBack read_back = ReadBack::kNothing;
+  // kProfile, when `profiles` cannot name the profile before the steps run (a download learns
+  // its ICCID from the SM-DP+): asked after the steps; nullopt: nothing to read back.
+  std::function<std::optional<es10::ProfileId>()> read_back_target;
   // The seqNumbers the card listed when the plan was made (plans of notification steps that
   // had to list the card); the pipeline journals from it instead of listing again.
   std::optional<std::vector<int64_t>> listed_seqs;

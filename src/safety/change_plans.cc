@@ -220,7 +220,6 @@ ChangePlan PlanDownload(const DownloadRequest& request, es9p::Es9PlusServer& ser
     return applied;
   };
   plan.steps.push_back(std::move(step));
-  plan.read_back = ReadBack::kNothing;
   return plan;
 }
 
