@@ -7,6 +7,7 @@
 // tracing/logging decorators. A Reader is not thread-safe: use one per thread.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "common/bytes.h"
@@ -29,6 +30,9 @@ class Reader {
   virtual Status Reconnect(bool reset) = 0;
   // True if the reader and card accept extended-length APDUs.
   virtual bool SupportsExtendedLength() const { return false; }
+  // The longest C-APDU (header, data, Le) this reader can carry now, in bytes. A modem's AT
+  // port learns its line limit from a refusal (readers/at_reader.h); others have none.
+  virtual size_t MaxCommandSize() const { return static_cast<size_t>(-1); }
 };
 
 }  // namespace esim
