@@ -1,4 +1,7 @@
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <iterator>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -29,6 +32,8 @@ Result<SessionOptions> CliContext::SessionOptionsFor() const {
   options.shared = shared;
   options.block_size = block_size;
   options.apdu_length = apdu_length;
+  options.baud = baud;
+  options.at_timeout_ms = at_timeout_ms;
   return options;
 }
 
@@ -60,6 +65,32 @@ Status ValidateGlobalOptions(const CliContext& context) {
   return Status::Ok();
 }
 
+// The speeds a serial port can be set to (termios B*): anything else is a typo, refused before
+// the port is opened.
+constexpr uint32_t kBaudRates[] = {1200,   2400,   4800,    9600,    19200,   38400,   57600,
+                                   115200, 230400, 460800,  500000,  576000,  921600,  1000000,
+                                   1152000, 1500000, 2000000, 2500000, 3000000, 3500000, 4000000};
+
+std::string CheckBaud(const std::string& text) {
+  uint32_t value = 0;
+  bool digits = !text.empty() && text.size() <= 8 &&
+                text.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) value = static_cast<uint32_t>(std::stoul(text));
+  if (digits && std::find(std::begin(kBaudRates), std::end(kBaudRates), value) != std::end(kBaudRates)) {
+    return "";
+  }
+  return "not a serial port speed: " + text + " (e.g. 9600, 115200, 460800, 921600)";
+}
+
+// --at-timeout: seconds, 0.1 to 600 ("nan" and "inf" included in what is refused).
+std::string CheckAtTimeout(const std::string& text) {
+  char* end = nullptr;
+  const double seconds = std::strtod(text.c_str(), &end);
+  const bool number = !text.empty() && end == text.c_str() + text.size() && std::isfinite(seconds);
+  if (number && seconds >= 0.1 && seconds <= 600.0) return "";
+  return "not a number of seconds from 0.1 to 600: " + text;
+}
+
 // The top-level commands, in --help order.
 struct TopLevelCommand {
   const char* name;
@@ -67,7 +98,7 @@ struct TopLevelCommand {
   void (*fill)(CLI::App&, CliContext&);
 };
 constexpr TopLevelCommand kTopLevelCommands[] = {
-    {"readers", "list the PC/SC readers and their cards", RegisterReadersCommand},
+    {"readers", "list the PC/SC readers and their cards (--modems: the modems' AT ports)", RegisterReadersCommand},
     {"chip", "the eUICC itself", RegisterChipCommands},
     {"profile", "the profiles on the eUICC", RegisterProfileCommands},
     {"notification", "the pending notifications on the eUICC", RegisterNotificationCommands},
@@ -95,11 +126,13 @@ CLI::App& NewParseTree(std::string description) {
 
 int RunCli(int argc, char** argv) {
   CliContext context;
-  CLI::App& app = NewParseTree("esimctl: list and manage the eSIM profiles on an eUICC behind a PC/SC reader");
+  CLI::App& app = NewParseTree("esimctl: list and manage the eSIM profiles on an eUICC behind a PC/SC reader or in a modem");
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("esimctl ") + ESIMCTL_VERSION);
   app.add_option("-r,--reader", context.reader,
-                 "reader: PC/SC name, index or unique substring; virtual:STATE.json; replay:TRACE");
+                 "reader: PC/SC name, index or unique substring; at:DEVICE (a modem's AT port, "
+                 "e.g. at:/dev/ttyUSB2); at:auto (the only modem with an eUICC); virtual:STATE.json; "
+                 "replay:TRACE");
   app.add_option("--aid", context.aid_hex, "ISD-R AID in hex (default: try the known AIDs)");
   app.add_option("--trace", context.trace_path, "record every APDU exchange to FILE");
   app.add_flag("--json", context.json, "print exactly one JSON document on stdout");
@@ -122,6 +155,16 @@ int RunCli(int argc, char** argv) {
          "auto: extended-length APDUs when reader and card announce them (default); "
          "short: never; extended: always (cards that support them without saying so)")
       ->check(CLI::IsMember({"auto", "short", "extended"}));
+  app.add_option_function<std::string>(
+         "--baud", [&context](const std::string& text) { context.baud = static_cast<uint32_t>(std::stoul(text)); },
+         "modem port speed with --reader at:DEVICE (default 115200; USB modems ignore it)")
+      ->check(CLI::Validator(CheckBaud, "BAUD", "baud"));
+  app.add_option_function<double>(
+         "--at-timeout",
+         [&context](double seconds) { context.at_timeout_ms = static_cast<uint32_t>(seconds * 1000); },
+         "seconds a modem may take to answer one APDU command (default 30; a profile segment "
+         "can take several)")
+      ->check(CLI::Validator(CheckAtTimeout, "SECONDS", "seconds"));
   app.add_option("--journal", context.journal_path,
                  "notification journal (default $XDG_STATE_HOME/esimctl/journal.db)");
   app.add_option("--ca-file", context.delivery.ca_files,

@@ -32,6 +32,8 @@ struct CliContext {
   bool shared = false;
   std::optional<size_t> block_size;            // --block-size; default: see SessionOptions
   ApduLength apdu_length = ApduLength::kAuto;  // --apdu-length auto|short|extended
+  uint32_t baud = 115200;                      // --baud (modems: --reader at:...)
+  std::optional<uint32_t> at_timeout_ms;       // --at-timeout SECONDS (modems), in ms
   std::string journal_path;    // --journal; empty = NotificationJournal::DefaultPath()
   DeliveryOptions delivery;    // --ca-file, --connect-to, --notify-timeout, --notify-attempts
 

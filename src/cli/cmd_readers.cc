@@ -6,11 +6,19 @@
 // channel, no reset). A reader held exclusively is never connected to: it is "in use by another
 // program". The same connection tells the negotiated protocol and whether the reader and card
 // offer extended-length APDUs (T=1 and the ATR's extended Lc/Le capability): the APDU column.
+//
+// `esimctl readers --modems` lists the cellular modems' serial ports instead
+// (src/session/modem_directory.h): a port another program holds is listed as held and never
+// opened; every other one is asked AT, and when it answers, whether an eUICC answers behind it
+// (its EID, read on a logical channel that is closed again).
 // This file holds only the options and the rendering.
+#include <memory>
 #include <string>
 
 #include "common/bytes.h"
+#include "common/utf8.h"
 #include "src/cli/cli_context.h"
+#include "src/session/modem_directory.h"
 #include "src/session/reader_directory.h"
 
 namespace esim {
@@ -47,10 +55,61 @@ std::string UseColumn(const ReaderEntry& r, const CardIdentity& id) {
   return "free";
 }
 
+// "free", "held by 123 (ModemManager)".
+std::string ModemStatusColumn(const ModemEntry& m) {
+  if (!m.held) return "free";
+  return "held by " + (m.holder.empty() ? std::string("another program") : TerminalText(m.holder));
+}
+
+// The EID, or why there is none ("-" for a held port: nobody asked).
+std::string ModemEuiccColumn(const ModemEntry& m) {
+  if (!m.eid.empty()) return m.eid;
+  if (!m.problem.empty()) return TerminalText(m.problem);
+  return "-";
+}
+
+int ListModemsCommand(const CliContext& context, Output& out) {
+  SessionOptions options = IdentifyOptions(context);
+  options.baud = context.baud;
+  options.at_timeout_ms = context.at_timeout_ms;
+  std::vector<ModemEntry> modems = ListModems(options);
+  if (out.json()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const ModemEntry& m : modems) {
+      nlohmann::json entry = {{"path", m.path}, {"held", m.held}, {"answersAt", m.answers_at}};
+      if (!m.holder.empty()) entry["holder"] = m.holder;
+      if (!m.mode.empty()) entry["mode"] = m.mode;
+      // euicc: true/false once asked; absent when the port was not opened (held).
+      if (!m.held) entry["euicc"] = !m.eid.empty();
+      if (!m.eid.empty()) entry["eid"] = m.eid;
+      if (!m.problem.empty()) entry["problem"] = m.problem;
+      list.push_back(entry);
+    }
+    out.Json({{"modems", list}});
+    return 0;
+  }
+  if (modems.empty()) {
+    out.Text("No serial ports that could be a modem (/dev/ttyUSB*, /dev/ttyACM*).");
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const ModemEntry& m : modems) {
+    rows.push_back({TerminalText(m.path), ModemStatusColumn(m), m.held ? "-" : (m.answers_at ? "yes" : "no"),
+                    m.mode.empty() ? "-" : m.mode, ModemEuiccColumn(m)});
+  }
+  out.Text(RenderTable({"PORT", "STATUS", "AT", "MODE", "EID"}, rows));
+  return 0;
+}
+
 }  // namespace
 
-void RegisterReadersCommand(CLI::App& /*readers*/, CliContext& context) {
-  context.run = [&context](Output& out) {
+void RegisterReadersCommand(CLI::App& readers, CliContext& context) {
+  auto modems = std::make_shared<bool>(false);
+  readers.add_flag("--modems", *modems,
+                   "list the modems' serial ports instead: which answer AT and which hold an eUICC "
+                   "(a port another program holds is not opened)");
+  context.run = [&context, modems](Output& out) {
+    if (*modems) return ListModemsCommand(context, out);
     auto directory = ReaderDirectory::Open();
     if (!directory.ok()) return out.Error(directory.status());
     auto all = (*directory)->ListWithCards(IdentifyOptions(context));

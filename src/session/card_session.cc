@@ -6,10 +6,12 @@
 
 #include "apdu/isdr_aids.h"
 #include "apdu/response_apdu.h"
+#include "readers/at_reader.h"
 #include "readers/pcsc_reader.h"
 #include "readers/replay_reader.h"
 #include "readers/trace_mask.h"
 #include "readers/trace_reader.h"
+#include "src/session/modem_directory.h"
 #include "vcard/virtual_reader.h"
 
 namespace esim {
@@ -18,9 +20,22 @@ namespace {
 
 constexpr std::string_view kVirtualPrefix = "virtual:";
 constexpr std::string_view kReplayPrefix = "replay:";
+constexpr std::string_view kAtPrefix = "at:";
+constexpr std::string_view kAtAuto = "at:auto";
 
-bool StartsWith(const std::string& s, std::string_view prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+AtReaderOptions AtOptionsFor(const SessionOptions& options) {
+  AtReaderOptions at;
+  at.baud = options.baud;
+  if (options.at_timeout_ms) {
+    at.command_timeout_ms = *options.at_timeout_ms;
+    // A user who wants answers faster than the probes' default wants the probes faster too.
+    at.probe_timeout_ms = std::min(at.probe_timeout_ms, *options.at_timeout_ms);
+  }
+  return at;
 }
 
 // Wraps `reader` with the --trace file and the -v log, in that order, so the
@@ -52,7 +67,21 @@ bool UseExtendedLength(ApduLength mode, const Reader& reader) {
 
 }  // namespace
 
-Result<std::unique_ptr<Reader>> OpenReader(const std::string& spec, bool shared) {
+bool IsModemSpec(std::string_view spec) { return StartsWith(spec, kAtPrefix); }
+
+Result<std::unique_ptr<Reader>> OpenReader(const std::string& spec, const SessionOptions& options) {
+  if (IsModemSpec(spec)) {
+    std::string device = spec.substr(kAtPrefix.size());
+    if (spec == kAtAuto) {
+      ESIM_ASSIGN_OR_RETURN(device, ResolveAutoModem(options));
+    }
+    if (device.empty()) {
+      return Status(ErrorCode::kReaderNotFound,
+                    "--reader at: needs a device (at:/dev/ttyUSB2) or at:auto");
+    }
+    ESIM_ASSIGN_OR_RETURN(auto reader, AtReader::Open(device, AtOptionsFor(options)));
+    return std::unique_ptr<Reader>(std::move(reader));
+  }
   if (StartsWith(spec, kVirtualPrefix)) {
     // The virtual eUICC, held in-process: the only place above vcard/ that builds one.
     ESIM_ASSIGN_OR_RETURN(auto reader,
@@ -64,19 +93,24 @@ Result<std::unique_ptr<Reader>> OpenReader(const std::string& spec, bool shared)
     return std::unique_ptr<Reader>(std::move(reader));
   }
   ESIM_ASSIGN_OR_RETURN(auto reader,
-                        PcscReader::Open(spec, shared ? PcscReader::ShareMode::kShared
-                                                      : PcscReader::ShareMode::kExclusive));
+                        PcscReader::Open(spec, options.shared ? PcscReader::ShareMode::kShared
+                                                              : PcscReader::ShareMode::kExclusive));
   return std::unique_ptr<Reader>(std::move(reader));
 }
 
 Result<std::unique_ptr<CardSession>> CardSession::Open(const SessionOptions& options) {
-  ESIM_ASSIGN_OR_RETURN(auto reader, OpenReader(options.reader, options.shared));
+  ESIM_ASSIGN_OR_RETURN(auto reader, OpenReader(options.reader, options));
   return OnReader(std::move(reader), options);
 }
 
 Result<std::unique_ptr<CardSession>> CardSession::OnReader(std::unique_ptr<Reader> reader,
                                                            const SessionOptions& options) {
   auto session = std::make_unique<CardSession>(Key{});
+  // Over a modem the basic channel belongs to the modem's own telephony stack (the AtReader
+  // refuses it: CGLA only exists for logical channels). Asked of the reader itself, before the
+  // decorators wrap it, so every way of getting here (at:DEVICE, at:auto, ModemDirectory's
+  // OnReader) agrees without a flag each caller would have to remember.
+  const bool modem = dynamic_cast<const AtReader*>(reader.get()) != nullptr;
   ESIM_ASSIGN_OR_RETURN(session->reader_, Decorate(std::move(reader), options));
 
   apdu::TransportOptions transport_options;
@@ -95,8 +129,9 @@ Result<std::unique_ptr<CardSession>> CardSession::OnReader(std::unique_ptr<Reade
       transport_options.extended_length ? apdu::kMaxExtendedData : apdu::kMaxShortData;
   session->channel_options_.block_size = std::min(options.block_size.value_or(max_block), max_block);
   // Holding the reader exclusively, the basic channel is ours alone and saves the
-  // MANAGE CHANNEL open/close pair; shared, another program may use channel 0.
-  session->channel_options_.logical_channel = options.shared;
+  // MANAGE CHANNEL open/close pair; shared, another program may use channel 0; over a modem,
+  // the modem's telephony stack does.
+  session->channel_options_.logical_channel = options.shared || modem;
   ESIM_RETURN_IF_ERROR(session->OpenChannel(
       options.aid ? std::vector<Bytes>{*options.aid} : apdu::KnownIsdrAids()));
   return session;

@@ -1,9 +1,9 @@
 // CardSession: everything needed to talk ES10 to one card, set up once.
 //
-// Opens the reader named by the user (PC/SC, virtual:FILE or replay:FILE),
-// wraps it with the trace and -v decorators, builds the APDU transport and
-// the STORE DATA channel (basic channel when the reader is held exclusively,
-// a logical channel when shared), selects the ISD-R, and hands out an
+// Opens the reader named by the user (PC/SC, virtual:FILE, replay:FILE, or a modem's AT port:
+// at:DEVICE, at:auto), wraps it with the trace and -v decorators, builds the APDU transport and
+// the STORE DATA channel (basic channel when the reader is held exclusively, a logical channel
+// when shared or over a modem), selects the ISD-R, and hands out an
 // Es10Client. Nothing is repeated per command: one session, one connection,
 // one channel. Closing the channel happens in the destructor.
 //
@@ -49,6 +49,9 @@ struct SessionOptions {
   // extended length is in force; short APDUs cut it to 255.
   std::optional<size_t> block_size;
   ApduLength apdu_length = ApduLength::kAuto;  // --apdu-length
+  // Over a modem's AT port (at:DEVICE, at:auto) only; other readers ignore them.
+  uint32_t baud = 115200;                 // --baud: the port's speed (a pty or USB CDC ignores it)
+  std::optional<uint32_t> at_timeout_ms;  // --at-timeout: one APDU command's limit; default 30 s
 };
 
 class CardSession {
@@ -103,8 +106,14 @@ class CardSession {
   std::unique_ptr<Es10Client> client_;
 };
 
-// Opens the bare reader named by `spec` (see SessionOptions::reader).
-Result<std::unique_ptr<Reader>> OpenReader(const std::string& spec, bool shared);
+// Opens the bare reader named by `spec` (see SessionOptions::reader): a PC/SC reader (shared
+// when options.shared), "virtual:FILE", "replay:FILE", "at:DEVICE" (a modem's AT port, with
+// options.baud and options.at_timeout_ms) or "at:auto" (the only modem with an eUICC behind it,
+// src/session/modem_directory.h; kReaderNotFound listing what was found otherwise).
+Result<std::unique_ptr<Reader>> OpenReader(const std::string& spec, const SessionOptions& options);
+
+// True when `spec` names a modem's AT port ("at:DEVICE" or "at:auto").
+bool IsModemSpec(std::string_view spec);
 
 // Masks `secret` (a matching ID) in every --trace and -v line written from now on, by every
 // session of this process, including those already open (readers/trace_mask.h).
