@@ -79,6 +79,9 @@ class ApduTransport {
   bool fell_back_to_short() const { return fell_back_to_short_; }
   // The reader below.
   Reader& reader() { return reader_; }
+  // The longest C-APDU the reader can carry now (Reader::MaxCommandSize; a modem's AT port
+  // lowers it when it learns its line limit).
+  size_t max_command_size() const { return reader_.MaxCommandSize(); }
 
  private:
   Result<ResponseApdu> SendOne(const CommandApdu& command);

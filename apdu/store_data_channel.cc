@@ -81,7 +81,13 @@ Result<std::vector<CommandApdu>> StoreDataChannel::Plan(ByteView es10_request) c
   if (es10_request.empty()) return Status(ErrorCode::kInvalidInput, "empty ES10 request");
   // After a fallback to short APDUs the configured (extended) block size no longer fits.
   const bool extended = transport_.extended_length_in_use();
-  const size_t block = extended ? options_.block_size : std::min(options_.block_size, kMaxShortData);
+  size_t block = extended ? options_.block_size : std::min(options_.block_size, kMaxShortData);
+  // The whole command (header, Lc, data, Le) must fit what the reader carries now.
+  const size_t framing = extended ? 4 + 3 + 2 : 4 + 1 + 1;
+  const size_t reader_max = transport_.max_command_size();
+  if (reader_max != static_cast<size_t>(-1)) {
+    block = std::min(block, reader_max > framing ? reader_max - framing : size_t{1});
+  }
   const size_t blocks = (es10_request.size() + block - 1) / block;
   if (blocks > kMaxBlocks) {
     return Status(ErrorCode::kInvalidInput,
@@ -111,7 +117,18 @@ Result<Bytes> StoreDataChannel::Send(ByteView es10_request) {
   ResponseApdu response;
   for (size_t i = 0; i < commands.size(); ++i) {
     const bool extended_before = transport_.extended_length_in_use();
-    ESIM_ASSIGN_OR_RETURN(response, transport_.Transceive(commands[i]));
+    Result<ResponseApdu> sent = transport_.Transceive(commands[i]);
+    if (i == 0 && !sent.ok() && sent.status().code() == ErrorCode::kReaderError) {
+      // A reader whose line limit refused this block (a modem answers a too-long command line
+      // with ERROR before the card sees it) lowered its MaxCommandSize: nothing was executed,
+      // so the request is planned again in blocks that fit and sent from block 0, once.
+      Result<Bytes> encoded = commands[0].Encode(extended_before);
+      if (encoded.ok() && transport_.max_command_size() < encoded.value().size()) {
+        ESIM_ASSIGN_OR_RETURN(commands, Plan(es10_request));
+        sent = transport_.Transceive(commands[0]);
+      }
+    }
+    ESIM_ASSIGN_OR_RETURN(response, std::move(sent));
     last_status_word_ = response.sw;
     if (i == 0 && extended_before && !transport_.extended_length_in_use()) {
       // The transport falls back only when the card answers 6700 to a command sent in extended

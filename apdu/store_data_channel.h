@@ -15,6 +15,14 @@
 // nothing was executed and the whole chain is planned again in short form and sent from
 // block 0; a refusal of a later block is an error, never silently re-sent.
 //
+// Reader limit: blocks are also cut so that a whole command fits the reader's
+// MaxCommandSize (a modem's AT line limit: data <= max - 6 in short form, max - 9 extended).
+// A modem refuses a line over its limit before the card sees it and the reader lowers its
+// MaxCommandSize (readers/at_reader.h); when the FIRST block fails with kReaderError and the
+// reader's limit has meanwhile dropped below that block's size, nothing was executed and the
+// request is re-planned in smaller blocks and sent from block 0 (once). A later block failing
+// that way is an error, as above.
+//
 // Not thread-safe: one user at a time.
 #pragma once
 
@@ -68,7 +76,8 @@ class StoreDataChannel {
   // Sends one ES10 request as chained STORE DATA blocks and returns the answer data of the
   // last block. A non-success SW on any block gives kCardStatus naming the block and the
   // SW (e.g. 6A88 after the card ended an install), except 6700 to an extended-form first
-  // block, which re-sends the request in short form (see above). kInvalidInput for an empty
+  // block, which re-sends the request in short form, and a line-limit refusal of the first
+  // block, which re-sends it in smaller blocks (see above). kInvalidInput for an empty
   // request or one needing more than 256 blocks.
   Result<Bytes> Send(ByteView es10_request);
   // The STORE DATA commands Send(es10_request) would transmit now (in extended or short

@@ -26,6 +26,15 @@
 // read that way: MaxCommandSize() shrinks below the refused command and the StoreDataChannel
 // re-sends its chain in smaller blocks (apdu/store_data_channel.h).
 //
+// Sessions are closed (AT+CCHC) when their channel is closed, by the destructor, and on
+// SIGINT/SIGTERM/SIGHUP: handlers installed once per process write "AT+CCHC=<sid>\r" for every
+// open session straight to the port (async-signal-safe), then restore the previous disposition
+// and re-raise. A SELECT refused by AT+CCHO answers 6A82 (the ISD-R locator tries the next
+// AID); before that, once per reader, sessions 1..4 not ours are closed and CCHO is tried again
+// (a crashed LPA may have left every channel open). Errors to AT+CGLA/AT+CSIM are kReaderError
+// (the card may or may not have executed the command); a port that hangs up is kCardRemoved.
+// The serial line itself is readers/at_port.h.
+//
 // Threading: not thread-safe; one reader, one thread.
 #pragma once
 
@@ -64,7 +73,9 @@ class AtReader : public Reader {
   // checks; channels opened before are gone. `reset` is ignored: no AT command resets only the
   // card without detaching the modem from the network.
   Status Reconnect(bool reset) override;
-  // The longest C-APDU the modem carried or, after a line-limit refusal, may carry.
+  // Unlimited until the modem refuses a line for its length; then the largest C-APDU whose
+  // line should fit (the APDU of the longest accepted line, or half the refused one, whichever
+  // is larger; never below 22 bytes, a SELECT by a 16-byte AID).
   size_t MaxCommandSize() const override;
 
   // "cgla" or "csim": the carrier chosen at Open.

@@ -6,7 +6,9 @@
 // ESIMCTL_MODEM_PORTS glob when set (tests point it at a simulated modem). A port is "held"
 // when another process has it open (a scan of /proc/*/fd, which sees every process when run as
 // root and the user's own otherwise) or holds its flock; a held port is reported, never opened
-// for AT (ModemManager, a PPP daemon or another LPA may be using it).
+// for AT (ModemManager, a PPP daemon or another LPA may be using it). A process that also holds
+// the master side of the same pseudo-terminal is the device's emulator (a simulated modem keeps
+// its slave open), not a holder.
 //
 // Threading: stateless functions, safe from any thread.
 #pragma once

@@ -60,6 +60,8 @@ class TracingReader : public Reader {
   Status Reconnect(bool reset) override;
   // As the inner reader.
   bool SupportsExtendedLength() const override { return inner_->SupportsExtendedLength(); }
+  // As the inner reader (a modem's line limit shows through the trace).
+  size_t MaxCommandSize() const override { return inner_->MaxCommandSize(); }
 
   // The decorated reader.
   Reader& inner() { return *inner_; }

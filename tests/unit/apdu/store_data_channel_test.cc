@@ -321,3 +321,88 @@ TEST(StoreDataChannelTest, RefusedAgainInShortFormIsAnError) {
 
 }  // namespace
 }  // namespace esim::apdu
+
+namespace esim::apdu {
+namespace {
+
+// A modem-like reader: commands longer than `limit` are refused with kReaderError before the
+// card (the script) sees them, and MaxCommandSize drops to `limit` from then on.
+class LineLimitedReader : public Reader {
+ public:
+  // With refuse_nth, only the refuse_nth-th command is refused (whatever its size).
+  LineLimitedReader(ScriptedReader& card, size_t limit, int refuse_nth = 0)
+      : card_(card), limit_(limit), refuse_nth_(refuse_nth) {}
+  Result<Bytes> Transmit(ByteView command) override {
+    ++calls_;
+    if (refuse_nth_ != 0 ? calls_ == refuse_nth_ : command.size() > limit_) {
+      ++refusals_;
+      max_ = limit_;
+      return Status(ErrorCode::kReaderError, "the modem refused the line (its line limit)");
+    }
+    return card_.Transmit(command);
+  }
+  Bytes Atr() const override { return {}; }
+  std::string Name() const override { return "limited"; }
+  Status Reconnect(bool) override { return Status::Ok(); }
+  size_t MaxCommandSize() const override { return max_; }
+  int refusals() const { return refusals_; }
+
+ private:
+  ScriptedReader& card_;
+  size_t limit_;
+  int refuse_nth_;
+  int calls_ = 0;
+  size_t max_ = static_cast<size_t>(-1);
+  int refusals_ = 0;
+};
+
+TEST(StoreDataChannelTest, LineLimitRefusalOfBlockZeroReplansInSmallerBlocks) {
+  ScriptedReader card;
+  // 130-byte commands: 124 data bytes per block.
+  card.Expect("80E211007C" + Repeat("01", 124) + "00", "9000")
+      .Expect("80E211017C" + Repeat("01", 124) + "00", "9000")
+      .Expect("80E2910234" + Repeat("01", 52) + "00", "AA 9000");
+  LineLimitedReader reader(card, 130);
+  ApduTransport transport(reader);
+  EXPECT_EQ(transport.max_command_size(), static_cast<size_t>(-1));
+  auto channel = OpenOrDie(transport, {});
+  Result<Bytes> r = channel->Send(FromHex(Repeat("01", 300)).value());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(*r), "AA");
+  EXPECT_EQ(reader.refusals(), 1);
+  EXPECT_EQ(transport.max_command_size(), 130u);
+  // The next request is planned small from the start: no refusal.
+  card.Expect("80E2910003BF2D0000", "9000");
+  ASSERT_TRUE(channel->Send(FromHex("BF2D00").value()).ok());
+  auto plan = channel->Plan(FromHex(Repeat("02", 200)).value());
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->size(), 2u);
+  EXPECT_EQ(plan->at(0).data.size(), 124u);
+  EXPECT_EQ(reader.refusals(), 1);
+}
+
+TEST(StoreDataChannelTest, ReaderErrorWithoutALowerLimitIsNotResent) {
+  ScriptedReader card;
+  card.ExpectFailure("80E2910003BF2D0000", Status(ErrorCode::kReaderError, "lost"));
+  ApduTransport transport(card);
+  auto channel = OpenOrDie(transport, {});
+  Result<Bytes> r = channel->Send(FromHex("BF2D00").value());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kReaderError);
+}
+
+TEST(StoreDataChannelTest, LineLimitRefusalOfALaterBlockIsAnError) {
+  ScriptedReader card;
+  card.Expect("80E2110064" + Repeat("01", 100) + "00", "9000");
+  // Block 1 is refused and the limit drops: block 0 was executed, so nothing is re-sent.
+  LineLimitedReader reader(card, 50, /*refuse_nth=*/2);
+  ApduTransport transport(reader);
+  auto channel = OpenOrDie(transport, {.block_size = 100, .logical_channel = false});
+  Result<Bytes> r = channel->Send(FromHex(Repeat("01", 100) + Repeat("02", 100)).value());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kReaderError);
+  EXPECT_EQ(reader.refusals(), 1);
+}
+
+}  // namespace
+}  // namespace esim::apdu
