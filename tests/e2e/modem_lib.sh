@@ -9,7 +9,8 @@
 #   sim_rx LOG                             the command lines the sim received ("rx " lines)
 #   apdu_lines LOG                         the APDU command lines (AT+CGLA / AT+CSIM) it received
 #   norm                                   stdin -> stdout without what legitimately differs between a
-#                                          reader and another: reader names, journal/operation ids, times
+#                                          reader and another: reader names, journal paths and ids,
+#                                          times, notification signatures (ECDSA signs anew each time)
 SIM=$BUILD/tests/esimctl-modemsim
 [ -x "$SIM" ] || { fail "missing $SIM (build the esimctl-modemsim target)"; finish; exit 1; }
 
@@ -65,9 +66,12 @@ wait_for_line() {
   return 1
 }
 
-# Reader names (PC/SC "Virtual PCD 00 00", "at:PATH"), journal ids and operation ids, times.
+# Reader names (PC/SC "Virtual PCD 00 00", "at:PATH"), journal paths, ids and operation ids,
+# times, signatures.
 norm() {
   sed -E -e 's/Virtual PCD 00 00/READER/g' -e "s#at:$WORK/[A-Za-z0-9_.-]*#READER#g" \
+    -e "s#$WORK/[A-Za-z0-9_-]*\.db#JOURNAL#g" -e 's/^(Signature +)[0-9A-F]+$/\1SIG/' \
+    -e 's/("signature": *")[0-9A-F]+"/\1SIG"/' \
     -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9:]{4,5})?/TIME/g' \
     -e 's/("(id|operationId|journalId|notificationId)": *)[0-9]+/\1ID/g' \
     -e 's/(journal (entry|id|operation) )#?[0-9]+/\1ID/g'
