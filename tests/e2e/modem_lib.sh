@@ -7,7 +7,8 @@
 #                                          LINK, SIMLOG, SIM_PID
 #   stop_sim [PID]                         SIGTERM and wait (default: the last one started)
 #   sim_rx LOG                             the command lines the sim received ("rx " lines)
-#   apdu_lines LOG                         the APDU command lines (AT+CGLA / AT+CSIM) it received
+#   apdu_lines LOG                         the APDU command lines (AT+CGLA=N / AT+CSIM=N, not the =?
+#                                          tests) it received, numbered as the sim counts them
 #   norm                                   stdin -> stdout without what legitimately differs between a
 #                                          reader and another: reader names, journal paths and ids,
 #                                          times, notification signatures (ECDSA signs anew each time)
@@ -54,7 +55,7 @@ stop_sim() {
 }
 
 sim_rx() { sed -n 's/^rx //p' "$1"; }
-apdu_lines() { sed -n 's/^rx \(AT+C\(GLA\|SIM\)=.*\)$/\1/p' "$1"; }
+apdu_lines() { sed -n 's/^rx \(AT+C\(GLA\|SIM\)=[0-9].*\)$/\1/p' "$1"; }
 
 # wait_for_line FILE REGEX: until FILE has a line matching REGEX (bounded: 10 s).
 wait_for_line() {
