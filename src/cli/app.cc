@@ -158,13 +158,15 @@ int RunCli(int argc, char** argv) {
   app.add_option_function<std::string>(
          "--baud", [&context](const std::string& text) { context.baud = static_cast<uint32_t>(std::stoul(text)); },
          "modem port speed with --reader at:DEVICE (default 115200; USB modems ignore it)")
-      ->check(CLI::Validator(CheckBaud, "BAUD", "baud"));
+      ->type_name("N")
+      ->check(CLI::Validator(CheckBaud, "", "baud"));
   app.add_option_function<double>(
          "--at-timeout",
          [&context](double seconds) { context.at_timeout_ms = static_cast<uint32_t>(seconds * 1000); },
          "seconds a modem may take to answer one APDU command (default 30; a profile segment "
          "can take several)")
-      ->check(CLI::Validator(CheckAtTimeout, "SECONDS", "seconds"));
+      ->type_name("SECONDS")
+      ->check(CLI::Validator(CheckAtTimeout, "", "seconds"));
   app.add_option("--journal", context.journal_path,
                  "notification journal (default $XDG_STATE_HOME/esimctl/journal.db)");
   app.add_option("--ca-file", context.delivery.ca_files,

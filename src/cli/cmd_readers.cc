@@ -12,6 +12,7 @@
 // opened; every other one is asked AT, and when it answers, whether an eUICC answers behind it
 // (its EID, read on a logical channel that is closed again).
 // This file holds only the options and the rendering.
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -61,13 +62,6 @@ std::string ModemStatusColumn(const ModemEntry& m) {
   return "held by " + (m.holder.empty() ? std::string("another program") : TerminalText(m.holder));
 }
 
-// The EID, or why there is none ("-" for a held port: nobody asked).
-std::string ModemEuiccColumn(const ModemEntry& m) {
-  if (!m.eid.empty()) return m.eid;
-  if (!m.problem.empty()) return TerminalText(m.problem);
-  return "-";
-}
-
 int ListModemsCommand(const CliContext& context, Output& out) {
   SessionOptions options = IdentifyOptions(context);
   options.baud = context.baud;
@@ -92,12 +86,17 @@ int ListModemsCommand(const CliContext& context, Output& out) {
     out.Text("No serial ports that could be a modem (/dev/ttyUSB*, /dev/ttyACM*).");
     return 0;
   }
+  // NOTE (why a port that was asked is not usable) only when some port has one.
+  const bool notes = std::any_of(modems.begin(), modems.end(), [](const ModemEntry& m) { return !m.problem.empty(); });
   std::vector<std::vector<std::string>> rows;
   for (const ModemEntry& m : modems) {
     rows.push_back({TerminalText(m.path), ModemStatusColumn(m), m.held ? "-" : (m.answers_at ? "yes" : "no"),
-                    m.mode.empty() ? "-" : m.mode, ModemEuiccColumn(m)});
+                    m.mode.empty() ? "-" : m.mode, m.eid.empty() ? "-" : m.eid});
+    if (notes) rows.back().push_back(m.problem.empty() ? "-" : TerminalText(m.problem));
   }
-  out.Text(RenderTable({"PORT", "STATUS", "AT", "MODE", "EID"}, rows));
+  std::vector<std::string> header = {"PORT", "STATUS", "AT", "MODE", "EID"};
+  if (notes) header.push_back("NOTE");
+  out.Text(RenderTable(header, rows));
   return 0;
 }
 

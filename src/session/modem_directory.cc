@@ -110,8 +110,8 @@ Result<std::string> ResolveAutoModem(const SessionOptions& options) {
                       "\nName one with --reader at:DEVICE (esimctl readers --modems lists them)");
   }
   return Status(ErrorCode::kReaderNotFound,
-                "--reader at:auto: " + std::to_string(with_euicc.size()) +
-                    " modems have an eUICC; name one with --reader at:DEVICE:" + found);
+                "--reader at:auto: " + std::to_string(with_euicc.size()) + " modems have an eUICC:" + found +
+                    "\nName one with --reader at:DEVICE");
 }
 
 }  // namespace esim
