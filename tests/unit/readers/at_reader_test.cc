@@ -38,7 +38,9 @@ uint8_t OpenIsdr(AtReader& reader) {
   const uint8_t channel = open.value()[0];
   Result<Bytes> select = reader.Transmit(SelectIsdr(channel));
   EXPECT_TRUE(select.ok()) << select.status().message();
-  if (select.ok()) EXPECT_EQ(ToHex(select.value()), "9000");
+  if (select.ok()) {
+    EXPECT_EQ(ToHex(select.value()), "9000");
+  }
   return channel;
 }
 
