@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <csignal>
 
 #include "fake_modem.h"
 
@@ -38,7 +42,9 @@ uint8_t OpenIsdr(AtReader& reader) {
   const uint8_t channel = open.value()[0];
   Result<Bytes> select = reader.Transmit(SelectIsdr(channel));
   EXPECT_TRUE(select.ok()) << select.status().message();
-  if (select.ok()) EXPECT_EQ(ToHex(select.value()), "9000");
+  if (select.ok()) {
+    EXPECT_EQ(ToHex(select.value()), "9000");
+  }
   return channel;
 }
 
@@ -281,6 +287,27 @@ TEST(AtReaderTest, ReconnectForgetsChannelsAndWorksAgain) {
   EXPECT_TRUE(modem.ReceivedLine("AT+CCHC=1"));
   EXPECT_FALSE((*reader)->Transmit(Hex("81E2910003BF2D0000")).ok());
   ASSERT_EQ(OpenIsdr(**reader), 1);
+}
+
+TEST(AtReaderTest, SignalClosesOpenSessionsThenKills) {
+  FakeModemConfig config;
+  config.session_offset = 4;
+  FakeModem modem(config);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto reader = AtReader::Open(modem.path(), Fast());
+    if (!reader.ok()) ::_exit(2);
+    Result<Bytes> open = (*reader)->Transmit(kOpenChannel);
+    if (!open.ok() || !(*reader)->Transmit(SelectIsdr(1)).ok()) ::_exit(3);
+    ::raise(SIGTERM);
+    ::_exit(4);  // not reached: the default action ends the process
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exit " << WEXITSTATUS(status);
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  EXPECT_TRUE(modem.WaitFor("AT+CCHC=5"));
 }
 
 }  // namespace
