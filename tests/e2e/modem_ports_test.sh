@@ -107,7 +107,8 @@ expect_eq "at:auto, two modems: nothing printed on stdout" "" "$OUT"
 
 # === a held port is listed, never opened =======================================================
 RX_M2=$(grep -c '^rx ' "$WORK/m2.log")
-flock "$M2" sleep 60 &
+# Its output away from ours (a leftover sleep would keep ctest's pipe open); ended below, child first.
+flock "$M2" sleep 60 >/dev/null 2>&1 </dev/null &
 HOLDER=$!
 BG_PIDS+=("$HOLDER")
 # Bounded wait until the lock is really taken (flock -n fails while it is held).
@@ -122,7 +123,7 @@ expect_contains "held port, text: held by" "held by" "$(grep "$M2" <<<"$OUT")"
 expect_eq "held port: its sim received no command" "$RX_M2" "$(grep -c '^rx ' "$WORK/m2.log")"
 run_capture auto_held "$ESIMCTL" --reader at:auto --json chip info
 expect_eq "at:auto with the other port held: the free modem is used" "0 $DEFAULT_EID" "$RC $(jq -r .eid <<<"$OUT")"
-kill "$HOLDER" 2>/dev/null || true
+kill $(pgrep -P "$HOLDER") "$HOLDER" 2>/dev/null || true
 wait "$HOLDER" 2>/dev/null || true
 
 # === no modem with an eUICC ====================================================================
