@@ -1,16 +1,18 @@
 // modem-chat: a tiny AT client for esimctl-modemsim's smoke test (no expect, no python).
 //
-//   modem-chat PORT [--timeout-ms N] COMMAND...
+//   modem-chat PORT [--timeout-ms N] [--exclusive] COMMAND...
 //
 // Opens PORT raw, and for each COMMAND writes COMMAND + "\r" and prints every non-empty line
 // that comes back (the echo included), one per output line, up to and including the final
 // result (OK, ERROR, +CME ERROR: n). Exit 0 when every command got its final result, 3 when one
 // got none within the timeout (default 3000 ms; "TIMEOUT" printed), 4 when the port closed
-// ("EOF" printed), 2 on usage, 1 when the port cannot be opened.
+// ("EOF" printed), 2 on usage, 1 when the port cannot be opened. --exclusive: TIOCEXCL on the
+// port, as esimctl's AT reader does.
 //
 // Threading: single-threaded program.
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -66,10 +68,13 @@ int main(int argc, char** argv) {
   }
   const std::string port = args[0];
   int timeout_ms = 3000;
+  bool exclusive = false;
   std::vector<std::string> commands;
   for (size_t i = 1; i < args.size(); ++i) {
     if (args[i] == "--timeout-ms" && i + 1 < args.size()) {
       timeout_ms = std::stoi(args[++i]);
+    } else if (args[i] == "--exclusive") {
+      exclusive = true;
     } else {
       commands.push_back(args[i]);
     }
@@ -79,6 +84,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "modem-chat: %s: %s\n", port.c_str(), std::strerror(errno));
     return 1;
   }
+  if (exclusive) ioctl(fd, TIOCEXCL);
   termios tio{};
   if (tcgetattr(fd, &tio) == 0) {
     cfmakeraw(&tio);

@@ -67,6 +67,14 @@ expect_eq "unknown AID, unknown sid, bad length, unknown commands, CSIM" \
 # Three channels, then no free one: +CME ERROR: 100.
 chat "AT+CCHO=\"$ISDR\"" "AT+CCHO=\"$ISDR\"" "AT+CCHO=\"$ISDR\"" "AT+CCHO=\"$ISDR\""
 expect_eq "no free channel" "$(printf '%s\n' '+CCHO: 1' OK '+CCHO: 2' OK '+CCHO: 3' OK '+CME ERROR: 100')" "$OUT"
+# A client that took the port exclusively (TIOCEXCL, as esimctl does) and closed it leaves it
+# usable by the next, non-root, client (the sim's own slave fd keeps the tty open).
+chat --exclusive AT
+SLAVE=$(readlink "$LINK")
+chmod 666 "$SLAVE"
+if [ "$(id -u)" = 0 ]; then AS_USER=(setpriv --reuid=65534 --regid=65534 --clear-groups); else AS_USER=(); fi
+run_capture chat "${AS_USER[@]}" "$CHAT" "$SLAVE" AT
+expect_eq "after an exclusive client, the next one gets the port" "OK|" "$OUT|$ERR"
 stop_sim
 LOGTEXT=$(cat "$LOG")
 expect_contains "log: rx line" "rx AT+CCHO=\"$ISDR\"" "$LOGTEXT"

@@ -1,6 +1,7 @@
 #include "tests/modem/pty_link.h"
 
 #include <fcntl.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -57,7 +58,20 @@ Result<std::unique_ptr<PtyLink>> PtyLink::Create(const std::string& link_path) {
 
 PtyLink::PtyLink(int master_fd, int slave_fd, std::string slave_name, std::string link_path)
     : master_fd_(master_fd), slave_fd_(slave_fd), slave_name_(std::move(slave_name)),
-      link_path_(std::move(link_path)) {}
+      link_path_(std::move(link_path)) {
+  notify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (notify_fd_ >= 0 && inotify_add_watch(notify_fd_, slave_name_.c_str(), IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) < 0) {
+    close(notify_fd_);
+    notify_fd_ = -1;
+  }
+}
+
+void PtyLink::ClientClosed() {
+  char events[4096];
+  while (notify_fd_ >= 0 && read(notify_fd_, events, sizeof events) > 0) {
+  }
+  if (slave_fd_ >= 0) ioctl(slave_fd_, TIOCNXCL);
+}
 
 PtyLink::~PtyLink() { Close(); }
 
@@ -70,6 +84,8 @@ void PtyLink::Close() {
   }
   close(master_fd_);
   close(slave_fd_);
+  if (notify_fd_ >= 0) close(notify_fd_);
+  notify_fd_ = -1;
   master_fd_ = -1;
   slave_fd_ = -1;
 }

@@ -31,6 +31,11 @@ class PtyLink {
   const std::string& slave_name() const { return slave_name_; }
   // Bytes written by the modem that no client has read yet (the slave's input queue).
   int PendingForClient() const;
+  // An inotify fd that becomes readable when a client closes the slave; call ClientClosed().
+  int notify_fd() const { return notify_fd_; }
+  // A client closed the port: its TIOCEXCL is lifted (the tty stays open through our own slave
+  // fd, so the kernel would keep it exclusive and refuse the next non-root client with EBUSY).
+  void ClientClosed();
   // Throws away what no client has read (a port nobody reads loses the modem's output).
   void DiscardUnread();
 
@@ -41,6 +46,7 @@ class PtyLink {
 
   int master_fd_;
   int slave_fd_;
+  int notify_fd_ = -1;
   std::string slave_name_;
   std::string link_path_;
 };

@@ -72,10 +72,14 @@ bool SimPort::Sleep(uint32_t ms) {
 
 int SimPort::WaitReadable(int timeout_ms) {
   if (!link_) return 0;
-  pollfd p{link_->master_fd(), POLLIN, 0};
+  pollfd p[2] = {{link_->master_fd(), POLLIN, 0}, {link_->notify_fd(), POLLIN, 0}};
   timespec timeout = Timespec(timeout_ms < 0 ? 0 : timeout_ms);
-  int r = ppoll(&p, 1, timeout_ms < 0 ? nullptr : &timeout, &wait_mask_);
+  int r = ppoll(p, link_->notify_fd() >= 0 ? 2 : 1, timeout_ms < 0 ? nullptr : &timeout, &wait_mask_);
   if (r < 0) return -1;
+  if (r > 0 && (p[1].revents & POLLIN)) {
+    link_->ClientClosed();
+    if (!(p[0].revents & POLLIN)) return -1;  // nothing to read: wait again
+  }
   if (r == 0) return 0;
   return 1;
 }

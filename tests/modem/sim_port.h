@@ -33,7 +33,7 @@ class SimPort : public Port {
   bool Write(const std::string& bytes) override;
   bool Sleep(uint32_t ms) override;
   // Waits up to `timeout_ms` (-1: for ever) for input on the master; 1 readable, 0 timeout,
-  // -1 interrupted by a signal.
+  // -1 interrupted by a signal or a client closing the port (handled: its TIOCEXCL lifted).
   int WaitReadable(int timeout_ms);
 
   uint64_t tx_bytes() const { return tx_bytes_; }
