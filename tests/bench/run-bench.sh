@@ -5,6 +5,7 @@
 #
 # 1. BUILD/tests/esim-bench: es10::Encode/Decode of every ES10 message (Google Benchmark).
 # 2. Whole CLI commands against the virtual eUICC behind a private pcscd (tests/pcsc-rig.sh),
+#    and (2m) some of them with --reader at: through the simulated modem (tests/esimctl-modemsim),
 #    with the card answering at once (--latency-ms 0) and like a real card (--latency-ms 20).
 #    Per command: APDU exchanges and bytes on the wire (from one run with --trace), then
 #    BENCH_RUNS runs measured by BUILD/tests/bench-exec (wall time, esimctl's own user+sys CPU
@@ -43,6 +44,7 @@ ESIMCTL=$BUILD/esimctl
 export BENCH_EXEC=$BUILD/tests/bench-exec
 export ESIMCTL_BUILD_DIR=$BUILD
 RIG=$SRC/tests/pcsc-rig.sh
+MODEMSIM=$BUILD/tests/esimctl-modemsim
 for f in "$ESIMCTL" "$BENCH_EXEC" "$BUILD/tests/esim-bench" "$BUILD/esimctl-vcard"; do
   [ -x "$f" ] || { echo "run-bench: missing $f (make bench builds it)" >&2; exit 1; }
 done
@@ -187,6 +189,55 @@ for lat in "${LATENCIES[@]}"; do
     say "latency $lat ms: ${SCENARIOS[$idx]%%|*}"
     run_scenario "$idx" "$lat"
   done
+done
+
+# ---- 2m. whole commands through the simulated modem ----------------------------------------------
+# The same commands with --reader at:LINK against tests/esimctl-modemsim (issue 14): a pty speaking
+# AT (CCHO/CGLA/CCHC), answering each AT command after 20 ms, the virtual eUICC in-process. Every
+# run gets a fresh modem on a fresh copy of the card; its --log gives the APDU commands (CGLA/CSIM)
+# and the bytes on the port both ways, AT framing, echo and probes included.
+# name | state (as for SCENARIOS) | expected exit | esimctl arguments
+MODEM_DELAY_MS=20
+MODEM_SCENARIOS=(
+  "chip info|five|0|chip info"
+  "profile list (5)|five|0|profile list"
+  "profile disable (1 notification)|five|0|profile disable $NORTHWIND --no-notify"
+)
+if [ -n "${SMDP_PORT:-}" ]; then
+  MODEM_SCENARIOS+=("profile disable (1 notification, delivered over TLS)|smdp|0|--ca-file $PKI/CERT_CI_ECDSA_NIST.pem --connect-to $SMDP_HOST:443:127.0.0.1:$SMDP_PORT profile disable $NORTHWIND")
+  [ -n "${DOWNLOAD:-}" ] && MODEM_SCENARIOS+=("profile download (TS.48 v1, 11.7 KB)|dl|0|$DOWNLOAD")
+fi
+# run_modem_once IDX RUN: one fresh modem, one esimctl run (timed by bench-exec); appends
+# "APDUS RX TX" to $WORK/m-IDX.io and bench-exec's line to $WORK/m-IDX.
+run_modem_once() {
+  local idx=$1 run=$2 name state want args dir pid i
+  IFS='|' read -r name state want args <<<"${MODEM_SCENARIOS[$idx]}"
+  dir=$WORK/modem-$idx-$run
+  mkdir -p "$dir"
+  cp "$WORK/$state.json" "$dir/card.json"
+  cp -p "$JOURNAL_TEMPLATE" "$dir/journal.db"
+  "$MODEMSIM" --state "$dir/card.json" --link "$dir/tty" --delay-ms "$MODEM_DELAY_MS" --log "$dir/log" \
+    >"$dir/ready" 2>"$dir/err" &
+  pid=$!
+  for i in $(seq 200); do grep -q '^ready ' "$dir/ready" && break; sleep 0.025; done
+  # shellcheck disable=SC2206
+  local argv=($args)
+  "$BENCH_EXEC" "$WORK/m-$idx" -- "$ESIMCTL" --reader "at:$dir/tty" --journal "$dir/journal.db" "${argv[@]}" \
+    >/dev/null 2>>"$WORK/m-$idx.stderr" || true
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  awk '/^apdu / {a = $2} /^bytes / {sub("rx=", "", $2); sub("tx=", "", $3); r = $2; t = $3}
+       END {print a + 0, r + 0, t + 0}' "$dir/log" >>"$WORK/m-$idx.io"
+}
+# A run that fails (an esimctl without at: support, say) is kept in the table's exit column.
+if [ ! -x "$MODEMSIM" ]; then
+  say "no $MODEMSIM (cmake --build $BUILD --target esimctl-modemsim): no modem measurement"
+  MODEM_SCENARIOS=()
+fi
+for idx in "${!MODEM_SCENARIOS[@]}"; do
+  say "modem, delay $MODEM_DELAY_MS ms: ${MODEM_SCENARIOS[$idx]%%|*}"
+  : >"$WORK/m-$idx"; : >"$WORK/m-$idx.io"
+  for ((run = 0; run < RUNS; run++)); do run_modem_once "$idx" "$run"; done
 done
 
 # ---- 2a. start-up cost -----------------------------------------------------------------------
@@ -343,6 +394,31 @@ rss_target_kb() { case $1 in "profile download"*) echo 20480 ;; *) echo 16384 ;;
     done
     echo
   done
+  if [ "${#MODEM_SCENARIOS[@]}" -gt 0 ]; then
+    echo "## Whole commands through a simulated modem (AT commands)"
+    echo
+    echo "\`--reader at:LINK\` against \`tests/esimctl-modemsim --delay-ms $MODEM_DELAY_MS\` (a pseudo-terminal speaking"
+    echo "TS 27.007 AT commands, every AT command answered after $MODEM_DELAY_MS ms, the virtual eUICC in-process behind"
+    echo "AT+CCHO/CGLA/CCHC), a fresh modem and card per run. \"APDU commands\" = AT+CGLA/AT+CSIM lines the modem"
+    echo "forwarded; \"port bytes\" = bytes esimctl wrote / the modem wrote on the port (AT framing, echo, probes,"
+    echo "CCHO/CCHC included), from the modem's --log. Medians of $RUNS runs."
+    echo
+    echo "| command | exit | APDU commands | port bytes (to modem / from modem) | wall median (ms) | esimctl CPU median (ms) | CPU % of wall | < 5 % |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---|"
+    for idx in "${!MODEM_SCENARIOS[@]}"; do
+      name=${MODEM_SCENARIOS[$idx]%%|*}
+      res=$WORK/m-$idx
+      n=$(awk '{print $1}' "$res.io" | median); rx=$(awk '{print $2}' "$res.io" | median); tx=$(awk '{print $3}' "$res.io" | median)
+      wall=$(col wall "$res" | median); cpu=$(col cpu "$res" | median)
+      codes=$(awk '{print $5}' "$res" | sort -un | paste -sd,)
+      awk -v name="$name" -v n="$n" -v rx="$rx" -v tx="$tx" -v w="$wall" -v cpu="$cpu" -v codes="$codes" \
+          -v ct="$CPU_TARGET_PCT" 'BEGIN {
+        pct = w > 0 ? 100 * cpu / w : 0
+        printf "| %s | %s | %d | %d / %d | %.0f | %.1f | %.2f %% | %s |\n", name, codes, n, rx, tx, w, cpu, pct,
+               (pct < ct ? "met" : "**missed**") }'
+    done
+    echo
+  fi
   echo "### Start-up (the fixed cost of every command)"
   echo
   echo "30 runs each, median CPU time (user + sys) and peak RSS. The empty programs are linked"
