@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/bytes.h"
+#include "common/data_directory.h"
 #include "src/cli/cli_context.h"
 #include "src/cli/lazy_subcommand.h"
 #include "common/exit_codes.h"
@@ -97,7 +98,13 @@ int RunCli(int argc, char** argv) {
   CliContext context;
   CLI::App& app = NewParseTree("esimctl: list and manage the eSIM profiles on an eUICC behind a PC/SC reader");
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("esimctl ") + ESIMCTL_VERSION);
+  // The data directory is looked up only when --version is given (a readlink and a stat or two):
+  // it tells which installation answers, and where its CI certificates and demo card come from.
+  app.set_version_flag("--version", [] {
+    Result<std::string> data = DataDirectory();
+    return std::string("esimctl ") + ESIMCTL_VERSION + "\ndata directory: " +
+           (data.ok() ? *data : "none (" + data.status().message() + ")");
+  });
   app.add_option("-r,--reader", context.reader,
                  "reader: PC/SC name, index or unique substring; virtual:STATE.json; replay:TRACE");
   app.add_option("--aid", context.aid_hex, "ISD-R AID in hex (default: try the known AIDs)");
