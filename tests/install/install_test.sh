@@ -111,10 +111,14 @@ openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/tl
 printf 'subjectAltName=DNS:%s\nauthorityKeyIdentifier=keyid\n' "$HOST" >"$WORK/tls.ext"
 openssl x509 -req -in "$WORK/tls.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca.key" -CAcreateserial -days 30 \
   -extfile "$WORK/tls.ext" -out "$WORK/tls.pem" 2>/dev/null
-# s_server stops at the end of its stdin: give it one that stays open until it is killed.
-openssl s_server -accept 0 -cert "$WORK/tls.pem" -key "$WORK/tls.key" < <(sleep 300) >"$WORK/s_server.log" 2>&1 &
+# s_server stops at the end of its stdin: give it a FIFO held open by a sleep that is killed at
+# the end (with its output away from ctest's pipe, which would otherwise wait for it).
+mkfifo "$WORK/s_server.in"
+sleep 300 >"$WORK/s_server.in" 2>/dev/null </dev/null &
+HOLDER_PID=$!
+openssl s_server -accept 0 -cert "$WORK/tls.pem" -key "$WORK/tls.key" <"$WORK/s_server.in" >"$WORK/s_server.log" 2>&1 &
 SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill "$SERVER_PID" "$HOLDER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do grep -q '^ACCEPT' "$WORK/s_server.log" && break; sleep 0.1; done
 PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$WORK/s_server.log")
 cp "$DEFAULT_STATE" "$WORK/card.json"
