@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test test-fast demo clean bench fuzz fuzz-build fuzz-smoke test-asan
+.PHONY: all deps build test test-fast demo clean bench fuzz fuzz-build fuzz-smoke test-asan install deb
 
 all: build
 
@@ -32,6 +32,19 @@ DEMO_TARGETS := esimctl esimctl-vcard socket_activate pcsc_wait test-smdp
 demo: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target $(DEMO_TARGETS)
 	./tools/demo.sh $(BUILD)
+
+# `make install [PREFIX=/usr/local] [DESTDIR=...]`: builds what is installed (the two programs, the
+# data directory, the man pages and completions) and installs it; esimctl finds its data at
+# PREFIX/share/esimctl from PREFIX/bin (README.md, "Installing"). `make deb`: the same as a .deb
+# (CPack, prefix /usr) in $(BUILD)/, e.g. build/esimctl_0.1.0_amd64.deb: `sudo apt install ./build/esimctl_*.deb`.
+PREFIX ?= /usr/local
+INSTALL_TARGETS := esimctl esimctl-vcard esim_ci_data esim_cli_files
+install: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target $(INSTALL_TARGETS)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+deb: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target $(INSTALL_TARGETS)
+	cd $(BUILD) && cpack -G DEB
 
 # Benchmarks in their own Release build; writes docs/performance.md (tests/bench/run-bench.sh).
 BENCH_BUILD ?= build-bench

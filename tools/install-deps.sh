@@ -2,6 +2,9 @@
 # Installs the Debian 12 packages esimctl needs to build, test and run the demo.
 # --qr (opened on first use, headers to build): libzbar0, libpng16-16 + libpng-dev, libjpeg62-turbo
 # + libjpeg62-turbo-dev; tests make QR pictures with qrencode (PNG) and cjpeg (libjpeg-turbo-progs).
+# Packaging (make install, make deb, tests/install): help2man makes the man pages from --help,
+# dpkg-dev + fakeroot let CPack build the .deb (dpkg-shlibdeps), lintian checks it, bash-completion
+# and zsh run the completions in tests/install/install_test.sh.
 # bsdutils: script(1), the pseudo-terminal of tests/e2e/extras_test.sh (essential, listed to be sure).
 # Installs only what is missing; runs apt-get update only when something is.
 set -eu
@@ -10,7 +13,8 @@ libssl-dev openssl libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
 jq libsqlite3-dev curl libcurl4-openssl-dev ca-certificates libbenchmark-dev
 clang-14 libclang-rt-14-dev
 bsdutils
-libzbar0 libpng16-16 libjpeg62-turbo libpng-dev libjpeg62-turbo-dev qrencode libjpeg-turbo-progs"
+libzbar0 libpng16-16 libjpeg62-turbo libpng-dev libjpeg62-turbo-dev qrencode libjpeg-turbo-progs
+help2man dpkg-dev fakeroot lintian bash-completion zsh"
 
 missing=""
 for p in $PACKAGES; do

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/bytes.h"
+#include "common/data_directory.h"
 #include "src/cli/cli_context.h"
 #include "src/cli/lazy_subcommand.h"
 #include "common/exit_codes.h"
@@ -128,7 +129,13 @@ int RunCli(int argc, char** argv) {
   CliContext context;
   CLI::App& app = NewParseTree("esimctl: list and manage the eSIM profiles on an eUICC behind a PC/SC reader or in a modem");
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("esimctl ") + ESIMCTL_VERSION);
+  // The data directory is looked up only when --version is given (a readlink and a stat or two):
+  // it tells which installation answers, and where its CI certificates and demo card come from.
+  app.set_version_flag("--version", [] {
+    Result<std::string> data = DataDirectory();
+    return std::string("esimctl ") + ESIMCTL_VERSION + "\ndata directory: " +
+           (data.ok() ? *data : "none (" + data.status().message() + ")");
+  });
   app.add_option("-r,--reader", context.reader,
                  "reader: PC/SC name, index or unique substring; at:DEVICE (a modem's AT port, "
                  "e.g. at:/dev/ttyUSB2); at:auto (the only modem with an eUICC); virtual:STATE.json; "

@@ -10,6 +10,7 @@
 
 #include "asn1/es10_codec.h"
 #include "common/certificate_checks.h"
+#include "common/data_directory.h"
 
 namespace esim {
 namespace {
@@ -122,15 +123,13 @@ Result<std::string> CiDirectory() {
     if (fs::is_directory(env, ec)) return std::string(env);
     return Status(ErrorCode::kIo, std::string("ESIMCTL_CI_DIR '") + env + "' is not a directory");
   }
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return Status(ErrorCode::kIo, "the GSMA CI certificates cannot be found: /proc/self/exe unreadable");
-  std::string looked;
-  for (const fs::path& dir : {exe.parent_path() / ".." / "share" / "esimctl" / "ci",
-                              exe.parent_path() / "share" / "esimctl" / "ci"}) {
-    if (fs::is_directory(dir, ec)) return dir.lexically_normal().string();
-    looked += (looked.empty() ? "" : ", ") + dir.lexically_normal().string();
+  Result<std::string> data = DataDirectory();
+  if (!data.ok()) {
+    return Status(ErrorCode::kIo, "the GSMA CI certificates are not installed: " + data.status().message());
   }
-  return Status(ErrorCode::kIo, "the GSMA CI certificates are not installed (looked in " + looked + ")");
+  const fs::path dir = fs::path(*data) / "ci";
+  if (fs::is_directory(dir, ec)) return dir.string();
+  return Status(ErrorCode::kIo, "the GSMA CI certificates are not installed (looked in " + dir.string() + ")");
 }
 
 std::vector<CiEntry> ListCis(const std::string& dir) {

@@ -60,10 +60,9 @@ std::string SkiHex(ByteView key_id);
 // The card's list from EUICCInfo1 (BF20 DER); kMalformedResponse if it does not decode.
 Result<CardCiList> CardCiListFromEuiccInfo1(ByteView euicc_info1);
 
-// The directory of the shipped CIs: $ESIMCTL_CI_DIR if set, else the first of
-// <exe dir>/../share/esimctl/ci (installed; also build/tests/ in the build tree) and
-// <exe dir>/share/esimctl/ci (build/esimctl) that exists; kIo naming the places looked at
-// otherwise.
+// The directory of the shipped CIs: $ESIMCTL_CI_DIR if set, else ci/ in esimctl's data
+// directory (common/data_directory.h: $ESIMCTL_DATA_DIR, <exe dir>/../share/esimctl, or the
+// build tree's copy); kIo naming the places looked at otherwise.
 Result<std::string> CiDirectory();
 
 // The CIs in `dir` (live/ and test/ files named SKI.pem; other files are ignored), with names.
