@@ -50,7 +50,7 @@ deb: deps $(BUILD)/CMakeCache.txt
 BENCH_BUILD ?= build-bench
 bench: deps
 	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release
-	cmake --build $(BENCH_BUILD) -j $(JOBS) --target esimctl esimctl-vcard esim-bench bench-exec socket_activate pcsc_wait test-smdp
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target esimctl esimctl-vcard esim-bench bench-exec socket_activate pcsc_wait test-smdp esimctl-modemsim
 	./tests/bench/run-bench.sh $(BENCH_BUILD)
 
 # libFuzzer targets (tests/fuzz/) in their own clang build with ASan+UBSan; each target runs
