@@ -210,11 +210,14 @@ expect_eq "bash: --reader without pcscd: under 1 s" yes "$([ "$elapsed_ms" -lt 1
 run_capture complete_rig rig -- bash -c "PATH=$ROOT/usr/bin:\$PATH; source '$BASHC'; COMP_WORDS=(esimctl --reader ''); COMP_CWORD=2; _esimctl; printf '%s\n' \"\${COMPREPLY[@]}\""
 expect_contains "bash: --reader lists pcscd's reader" 'Virtual\ PCD\ 00\ 00' "$OUT"
 # A virtual: file: bash replaces only what follows the colon, so that part is what is offered.
-expect_eq "bash: --reader virtual:FILE completes the file" "$SRC/vcard/default-state.json" \
-  "$(complete_words --reader "virtual:$SRC/vcard/default-st")"
+# A card of its own: beside the source tree's card other tests create its .pki directory.
+mkdir -p "$WORK/cards"
+cp "$SRC/vcard/default-state.json" "$WORK/cards/default-state.json"
+expect_eq "bash: --reader virtual:FILE completes the file" "$WORK/cards/default-state.json" \
+  "$(complete_words --reader "virtual:$WORK/cards/default-st")"
 # With bash-completion loaded, the words are split as bash splits them (at the colon).
-line="esimctl --reader virtual:$SRC/vcard/default-st"
-expect_eq "bash + bash-completion: virtual:FILE" "$SRC/vcard/default-state.json" "$(bash -c '
+line="esimctl --reader virtual:$WORK/cards/default-st"
+expect_eq "bash + bash-completion: virtual:FILE" "$WORK/cards/default-state.json" "$(bash -c '
   source /usr/share/bash-completion/bash_completion; source "$1"
   COMP_LINE=$2; COMP_POINT=${#2}; COMP_WORDS=(esimctl --reader virtual : "${2##*:}"); COMP_CWORD=4
   _esimctl; printf "%s\n" "${COMPREPLY[@]}"' _ "$BASHC" "$line")"
