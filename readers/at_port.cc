@@ -125,11 +125,6 @@ Status AtPort::WriteAll(const std::string& data, int timeout_ms) {
   return Status::Ok();
 }
 
-void AtPort::SendNoWait(const std::string& line) {
-  std::string data = line + "\r";
-  (void)WriteAll(data, 200);
-}
-
 void AtPort::Drain(int quiet_ms, int max_ms) {
   const auto hard = Clock::now() + std::chrono::milliseconds(max_ms);
   char buffer[4096];

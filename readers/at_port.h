@@ -48,8 +48,6 @@ class AtPort {
   // (TS 27.007's bare +CCHO answer). kReaderError on timeout, kCardRemoved on hang-up.
   Result<AtAnswer> Command(const std::string& line, const std::string& info_prefix,
                            uint32_t timeout_ms, bool bare_digits = false);
-  // Writes `line` + "\r" and does not wait for anything (best effort, for cleanup).
-  void SendNoWait(const std::string& line);
   // The file descriptor (for the signal-time cleanup of AtReader).
   int fd() const { return fd_; }
   // Reads and discards input until quiet_ms pass without any (bounded by max_ms).
