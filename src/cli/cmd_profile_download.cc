@@ -91,7 +91,8 @@ class TerminalDownloadUser : public DownloadUser {
 
   std::optional<std::string> AskConfirmationCode() override {
     if (isatty(STDIN_FILENO) != 1) return std::nullopt;
-    std::cerr << "The SM-DP+ requires the confirmation code the carrier gave you: " << std::flush;
+    // Echo goes off before the prompt appears (as getpass does): a code typed or pasted as soon
+    // as the prompt shows must neither be echoed nor thrown away by the flush.
     termios saved{};
     const bool can_hide = tcgetattr(STDIN_FILENO, &saved) == 0;
     if (can_hide) {
@@ -99,6 +100,7 @@ class TerminalDownloadUser : public DownloadUser {
       hidden.c_lflag &= ~static_cast<tcflag_t>(ECHO);
       tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden);
     }
+    std::cerr << "The SM-DP+ requires the confirmation code the carrier gave you: " << std::flush;
     std::string line;
     const bool got = static_cast<bool>(std::getline(std::cin, line));
     if (can_hide) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
