@@ -77,6 +77,8 @@ class AtReader : public Reader {
   // line should fit (the APDU of the longest accepted line, or half the refused one, whichever
   // is larger; never below 22 bytes, a SELECT by a 16-byte AID).
   size_t MaxCommandSize() const override;
+  // False: CGLA exists only for logical channels, and channel 0 is the modem's own.
+  bool BasicChannelUsable() const override { return false; }
 
   // "cgla" or "csim": the carrier chosen at Open.
   std::string Mode() const;

@@ -33,6 +33,9 @@ class Reader {
   // The longest C-APDU (header, data, Le) this reader can carry now, in bytes. A modem's AT
   // port learns its line limit from a refusal (readers/at_reader.h); others have none.
   virtual size_t MaxCommandSize() const { return static_cast<size_t>(-1); }
+  // False when the basic channel (0) is not ours to use: a modem's telephony stack owns it and
+  // its AT port carries only logical channels, so sessions open one (MANAGE CHANNEL).
+  virtual bool BasicChannelUsable() const { return true; }
 };
 
 }  // namespace esim

@@ -62,6 +62,7 @@ class TracingReader : public Reader {
   bool SupportsExtendedLength() const override { return inner_->SupportsExtendedLength(); }
   // As the inner reader (a modem's line limit shows through the trace).
   size_t MaxCommandSize() const override { return inner_->MaxCommandSize(); }
+  bool BasicChannelUsable() const override { return inner_->BasicChannelUsable(); }
 
   // The decorated reader.
   Reader& inner() { return *inner_; }

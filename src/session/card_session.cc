@@ -106,11 +106,6 @@ Result<std::unique_ptr<CardSession>> CardSession::Open(const SessionOptions& opt
 Result<std::unique_ptr<CardSession>> CardSession::OnReader(std::unique_ptr<Reader> reader,
                                                            const SessionOptions& options) {
   auto session = std::make_unique<CardSession>(Key{});
-  // Over a modem the basic channel belongs to the modem's own telephony stack (the AtReader
-  // refuses it: CGLA only exists for logical channels). Asked of the reader itself, before the
-  // decorators wrap it, so every way of getting here (at:DEVICE, at:auto, ModemDirectory's
-  // OnReader) agrees without a flag each caller would have to remember.
-  const bool modem = dynamic_cast<const AtReader*>(reader.get()) != nullptr;
   ESIM_ASSIGN_OR_RETURN(session->reader_, Decorate(std::move(reader), options));
 
   apdu::TransportOptions transport_options;
@@ -130,8 +125,9 @@ Result<std::unique_ptr<CardSession>> CardSession::OnReader(std::unique_ptr<Reade
   session->channel_options_.block_size = std::min(options.block_size.value_or(max_block), max_block);
   // Holding the reader exclusively, the basic channel is ours alone and saves the
   // MANAGE CHANNEL open/close pair; shared, another program may use channel 0; over a modem,
-  // the modem's telephony stack does.
-  session->channel_options_.logical_channel = options.shared || modem;
+  // the modem's telephony stack does (asked of the reader, so every way of getting here, at:DEVICE,
+  // at:auto or ModemDirectory, agrees without a flag each caller would have to remember).
+  session->channel_options_.logical_channel = options.shared || !session->reader_->BasicChannelUsable();
   ESIM_RETURN_IF_ERROR(session->OpenChannel(
       options.aid ? std::vector<Bytes>{*options.aid} : apdu::KnownIsdrAids()));
   return session;

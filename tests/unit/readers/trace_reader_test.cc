@@ -87,6 +87,24 @@ TEST(TracingReaderTest, RecordsReconnects) {
   EXPECT_EQ(out.str(), "# reconnect (reset)\n");
 }
 
+// A session asks the wrapped reader what it can carry: tracing must not change the answers.
+TEST(TracingReaderTest, ForwardsTheInnerReadersCapabilities) {
+  class ModemLike : public ScriptedReader {
+   public:
+    size_t MaxCommandSize() const override { return 120; }
+    bool BasicChannelUsable() const override { return false; }
+  };
+  std::ostringstream out;
+  auto card = std::make_unique<ModemLike>();
+  card->set_extended_length(true);
+  TracingReader modem(std::move(card), out, NoHeader());
+  EXPECT_TRUE(modem.SupportsExtendedLength());
+  EXPECT_EQ(modem.MaxCommandSize(), 120u);
+  EXPECT_FALSE(modem.BasicChannelUsable());
+  TracingReader plain(std::make_unique<ScriptedReader>(), out, NoHeader());
+  EXPECT_TRUE(plain.BasicChannelUsable());
+}
+
 TEST(TracingReaderTest, ToFileFailsOnUnwritablePath) {
   auto r = TracingReader::ToFile(std::make_unique<ScriptedReader>(), "/nonexistent-dir/x.trace");
   EXPECT_EQ(r.status().code(), ErrorCode::kIo);
