@@ -21,6 +21,9 @@ constexpr uint8_t kInsManageChannel = 0x70;
 constexpr uint8_t kInsSelect = 0xA4;
 constexpr size_t kMinCommandSize = 5 + 1 + 16;  // a SELECT by the longest AID
 constexpr int kMaxChannels = 20;
+// After the first OK at Open: how long the port stays quiet before the probes start (a modem
+// answers AT in a few ms once it is free; the cost of every Open, in docs/performance.md).
+constexpr int kSyncQuietMs = 25;
 
 // ---- Signal-time cleanup: the CCHO sessions open in this process, as fd/sid pairs a signal
 // handler can read (plain ints, written before they are published). ----
@@ -192,6 +195,10 @@ struct AtReader::Impl {
       return Status(ErrorCode::kReaderError,
                     device + " does not answer AT like a modem" + (last.ok() ? "" : ": " + last.message()));
     }
+    // That OK may be the late answer to a command of a program killed while it waited (one at
+    // most: a program waits for each answer): then ours follows within a modem's AT time. Read
+    // up to a short quiet gap so the probes below each get their own answer, not the previous.
+    port->Drain(kSyncQuietMs, static_cast<int>(options.probe_timeout_ms));
     ESIM_ASSIGN_OR_RETURN(AtAnswer echo, port->Command("ATE0", "", options.probe_timeout_ms));
     (void)echo;  // a modem without ATE0 still works: echoes are skipped anyway
     auto supported = [&](const std::string& test) -> Result<bool> {

@@ -97,6 +97,23 @@ TEST(AtReaderTest, JunkBeforeFirstAtIsRetried) {
   ASSERT_TRUE(reader.ok()) << reader.status().message();
 }
 
+// A program killed while its command ran leaves that command's answer in flight: Open must not
+// take it for the answer to its own AT and read every probe after it one answer late (here a
+// CSIM-only modem would look like CGLA, then like neither).
+TEST(AtReaderTest, AKilledProgramsLateAnswerDoesNotShiftTheProbes) {
+  FakeModemConfig config;
+  config.stale_answer = true;
+  config.answer_delay_ms = 3;
+  config.csim_only = true;
+  FakeModem modem(config);
+  auto reader = AtReader::Open(modem.path(), Fast());
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  EXPECT_EQ((*reader)->Mode(), "csim");
+  Result<Bytes> open = (*reader)->Transmit(kOpenChannel);
+  ASSERT_TRUE(open.ok()) << open.status().message();
+  EXPECT_EQ(ToHex(open.value()), "019000");  // the answer to this command, not an older one
+}
+
 TEST(AtReaderTest, UnknownAidGives6A82AfterOneStaleRetry) {
   FakeModem modem(FakeModemConfig{});
   auto reader = AtReader::Open(modem.path(), Fast());
@@ -207,6 +224,7 @@ TEST(AtReaderTest, LineLimitIsLearnedFromAPlainError) {
   auto reader = AtReader::Open(modem.path(), Fast());
   ASSERT_TRUE(reader.ok());
   EXPECT_EQ((*reader)->MaxCommandSize(), static_cast<size_t>(-1));
+  EXPECT_FALSE((*reader)->BasicChannelUsable());  // sessions must open a logical channel
   ASSERT_EQ(OpenIsdr(**reader), 1);
   Bytes big = Hex("81E29100");
   big.push_back(115);

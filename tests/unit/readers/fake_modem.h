@@ -45,6 +45,8 @@ struct FakeModemConfig {
   int hangup_apdu = 0;         // at the K-th APDU command the master closes (no answer)
   int error_apdu = 0;          // the K-th APDU command answers a plain ERROR
   int junk_at = 0;             // the first N "AT" commands answer ERROR (junk pending)
+  bool stale_answer = false;   // the first "AT" meets a killed program's late +CGLA answer first
+  int answer_delay_ms = 0;     // every command takes this long (each answer read on its own)
 };
 
 class FakeModem {
@@ -138,6 +140,9 @@ class FakeModem {
       std::lock_guard<std::mutex> lock(mutex_);
       received_.push_back(line);
     }
+    if (config_.answer_delay_ms > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(config_.answer_delay_ms));
+    }
     Urc();
     if (echo_) Write(line + "\r");
     Urc();
@@ -147,6 +152,13 @@ class FakeModem {
     if (config_.line_limit != 0 && line.size() > config_.line_limit) return error();
     const bool cgla = !config_.csim_only;
     if (line == "AT") {
+      if (config_.stale_answer && !stale_sent_) {
+        // Busy finishing the killed program's command: its answer comes first, ours a bit later.
+        stale_sent_ = true;
+        Line("+CGLA: 4,\"9000\"");
+        ok();
+        std::this_thread::sleep_for(std::chrono::milliseconds(8));
+      }
       if (junk_left_ > 0) {
         --junk_left_;
         return error();
@@ -240,6 +252,7 @@ class FakeModem {
   int urc_ = 0;
   int apdus_ = 0;
   int junk_left_ = 0;
+  bool stale_sent_ = false;
   std::map<int, bool> channels_;
   std::mutex mutex_;
   std::vector<std::string> received_;
