@@ -118,15 +118,15 @@ Result<Bytes> StoreDataChannel::Send(ByteView es10_request) {
   for (size_t i = 0; i < commands.size(); ++i) {
     const bool extended_before = transport_.extended_length_in_use();
     Result<ResponseApdu> sent = transport_.Transceive(commands[i]);
-    if (i == 0 && !sent.ok() && sent.status().code() == ErrorCode::kReaderError) {
-      // A reader whose line limit refused this block (a modem answers a too-long command line
-      // with ERROR before the card sees it) lowered its MaxCommandSize: nothing was executed,
-      // so the request is planned again in blocks that fit and sent from block 0, once.
+    // A reader whose line limit refused this block (a modem answers a too-long command line
+    // with ERROR before the card sees it) lowered its MaxCommandSize: nothing was executed, so
+    // the request is planned again in blocks that fit and sent from block 0, for as long as each
+    // refusal lowers the limit (it only shrinks and has a floor: bounded).
+    while (i == 0 && !sent.ok() && sent.status().code() == ErrorCode::kReaderError) {
       Result<Bytes> encoded = commands[0].Encode(extended_before);
-      if (encoded.ok() && transport_.max_command_size() < encoded.value().size()) {
-        ESIM_ASSIGN_OR_RETURN(commands, Plan(es10_request));
-        sent = transport_.Transceive(commands[0]);
-      }
+      if (!encoded.ok() || transport_.max_command_size() >= encoded.value().size()) break;
+      ESIM_ASSIGN_OR_RETURN(commands, Plan(es10_request));
+      sent = transport_.Transceive(commands[0]);
     }
     ESIM_ASSIGN_OR_RETURN(response, std::move(sent));
     last_status_word_ = response.sw;

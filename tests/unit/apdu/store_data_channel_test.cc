@@ -329,14 +329,16 @@ namespace {
 // card (the script) sees them, and MaxCommandSize drops to `limit` from then on.
 class LineLimitedReader : public Reader {
  public:
-  // With refuse_nth, only the refuse_nth-th command is refused (whatever its size).
-  LineLimitedReader(ScriptedReader& card, size_t limit, int refuse_nth = 0)
-      : card_(card), limit_(limit), refuse_nth_(refuse_nth) {}
+  // With refuse_nth, only the refuse_nth-th command is refused (whatever its size). With
+  // learn_step, a refusal lowers MaxCommandSize only to the refused size minus learn_step (a
+  // modem's guess from one refusal, which may take several to reach the real limit).
+  LineLimitedReader(ScriptedReader& card, size_t limit, int refuse_nth = 0, size_t learn_step = 0)
+      : card_(card), limit_(limit), refuse_nth_(refuse_nth), learn_step_(learn_step) {}
   Result<Bytes> Transmit(ByteView command) override {
     ++calls_;
     if (refuse_nth_ != 0 ? calls_ == refuse_nth_ : command.size() > limit_) {
       ++refusals_;
-      max_ = limit_;
+      max_ = learn_step_ != 0 ? command.size() - learn_step_ : limit_;
       return Status(ErrorCode::kReaderError, "the modem refused the line (its line limit)");
     }
     return card_.Transmit(command);
@@ -351,6 +353,7 @@ class LineLimitedReader : public Reader {
   ScriptedReader& card_;
   size_t limit_;
   int refuse_nth_;
+  size_t learn_step_;
   int calls_ = 0;
   size_t max_ = static_cast<size_t>(-1);
   int refusals_ = 0;
@@ -379,6 +382,24 @@ TEST(StoreDataChannelTest, LineLimitRefusalOfBlockZeroReplansInSmallerBlocks) {
   EXPECT_EQ(plan->size(), 2u);
   EXPECT_EQ(plan->at(0).data.size(), 124u);
   EXPECT_EQ(reader.refusals(), 1);
+}
+
+// A limit learned in steps: block 0 is planned again after every refusal that lowered it.
+TEST(StoreDataChannelTest, LineLimitLearnedInStepsReplansUntilBlockZeroFits) {
+  ScriptedReader card;
+  // 261 → 221 → 181 → 141 refused (each lowers the limit by 40), 101 fits: 95-byte blocks.
+  card.Expect("80E211005F" + Repeat("01", 95) + "00", "9000")
+      .Expect("80E211015F" + Repeat("01", 95) + "00", "9000")
+      .Expect("80E211025F" + Repeat("01", 95) + "00", "9000")
+      .Expect("80E291030F" + Repeat("01", 15) + "00", "AA 9000");
+  LineLimitedReader reader(card, 130, 0, /*learn_step=*/40);
+  ApduTransport transport(reader);
+  auto channel = OpenOrDie(transport, {});
+  Result<Bytes> r = channel->Send(FromHex(Repeat("01", 300)).value());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ToHex(*r), "AA");
+  EXPECT_EQ(reader.refusals(), 4);
+  EXPECT_EQ(transport.max_command_size(), 101u);
 }
 
 TEST(StoreDataChannelTest, ReaderErrorWithoutALowerLimitIsNotResent) {
