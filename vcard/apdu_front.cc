@@ -376,7 +376,15 @@ Result<std::unique_ptr<VirtualEuicc>> VirtualEuicc::Load(const std::string& stat
   }
   Isdr::Config config;
   config.state_path = options.persist ? state_path : "";
-  config.pki_dir = options.pki_dir ? *options.pki_dir : DefaultPkiDir(state_path);
+  if (options.pki_dir) {
+    config.pki_dir = *options.pki_dir;
+  } else {
+    // Persist off writes nothing beside the state file: a chain kept there earlier is used,
+    // none is created (tests run the source tree's card this way).
+    std::string dir = DefaultPkiDir(state_path);
+    std::error_code ec;
+    if (options.persist || std::filesystem::exists(dir, ec)) config.pki_dir = std::move(dir);
+  }
   config.drop_response_after_enable = options.drop_response_after_enable;
   config.download_fail = options.download_fail;
   config.bpp_segment_answer = options.bpp_segment_answer;

@@ -45,7 +45,8 @@ class VirtualEuicc : public InProcessCard {
     bool persist = true;                 // write state changes back to the state file (atomically)
     // Where the generated test PKI (CI -> EUM -> eUICC, used when the state names no
     // credentials) is kept; default: "<state file without .json>.pki/" next to the state
-    // file, or memory only if that cannot be created.
+    // file, or memory only if that cannot be created. With persist off that directory is
+    // used only if it exists: nothing is created.
     std::optional<std::string> pki_dir;
 
     // One-shot faults: each fires once, then the card behaves normally again. The

@@ -137,6 +137,22 @@ TEST_F(NotificationSignatureTest, SameBytesOnEveryRetrievalAndAfterRestart) {
   EXPECT_NE(first, fourth);
 }
 
+// Persist off (tests running the source tree's card) writes nothing beside the state file, but
+// a chain kept there by an earlier persisted run still signs.
+TEST_F(NotificationSignatureTest, PersistOffCreatesNoChainButUsesAKeptOne) {
+  VirtualEuicc::Options memory_only;
+  memory_only.persist = false;
+  Reload(memory_only);
+  EXPECT_EQ(VerifyAll(), 3u);
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("state.pki")));
+  Reload();  // persisted: the chain is created
+  EXPECT_EQ(VerifyAll(), 3u);
+  const Bytes kept = euicc_cert_;
+  Reload(memory_only);
+  EXPECT_EQ(VerifyAll(), 3u);
+  EXPECT_EQ(euicc_cert_, kept);
+}
+
 TEST_F(NotificationSignatureTest, StateNamesSgp26Credentials) {
   auto doc = ReadJson(DefaultStatePath());
   doc["eid"] = "89049032123451234512345678901235";
