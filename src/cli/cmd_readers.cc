@@ -107,8 +107,19 @@ void RegisterReadersCommand(CLI::App& readers, CliContext& context) {
   readers.add_flag("--modems", *modems,
                    "list the modems' serial ports instead: which answer AT and which hold an eUICC "
                    "(a port another program holds is not opened)");
-  context.run = [&context, modems](Output& out) {
+  // For shell completion (hidden, so not offered by it): the names, one per line, no card I/O.
+  auto names = std::make_shared<bool>(false);
+  readers.add_flag("--names", *names, "reader names only, one per line (for shell completion)")->group("");
+  context.run = [&context, modems, names](Output& out) {
     if (*modems) return ListModemsCommand(context, out);
+    if (*names) {
+      auto directory = ReaderDirectory::Open();
+      if (!directory.ok()) return out.Error(directory.status());
+      auto list = (*directory)->Names();
+      if (!list.ok()) return out.Error(list.status());
+      for (const std::string& name : *list) out.Text(name);
+      return 0;
+    }
     auto directory = ReaderDirectory::Open();
     if (!directory.ok()) return out.Error(directory.status());
     auto all = (*directory)->ListWithCards(IdentifyOptions(context));

@@ -35,6 +35,14 @@ Result<std::vector<ReaderEntry>> ReaderDirectory::ListWithCards(const SessionOpt
   return entries;
 }
 
+Result<std::vector<std::string>> ReaderDirectory::Names() {
+  ESIM_ASSIGN_OR_RETURN(auto all, pcsc_->QueryAll());
+  std::vector<std::string> names;
+  names.reserve(all.size());
+  for (auto& r : all) names.push_back(std::move(r.name));
+  return names;
+}
+
 Result<std::vector<std::string>> ReaderDirectory::ReadersHoldingACard() {
   ESIM_ASSIGN_OR_RETURN(auto all, pcsc_->QueryAll());
   std::vector<std::string> names;

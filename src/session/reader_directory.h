@@ -53,6 +53,9 @@ class ReaderDirectory {
   // reset and is not held exclusively is identified (Identify). An empty list (not an error)
   // when there is no reader.
   Result<std::vector<ReaderEntry>> ListWithCards(const SessionOptions& options);
+  // Every reader's name in pcscd's order, from reader states only (no card is connected to:
+  // shell completion asks on each Tab press).
+  Result<std::vector<std::string>> Names();
   // Names of the readers holding a card that answers to reset, for `--reader all`, from reader
   // states only (no card is connected to). kNoCard when there is none.
   Result<std::vector<std::string>> ReadersHoldingACard();

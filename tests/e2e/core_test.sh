@@ -11,6 +11,16 @@ expect_contains "readers: vpcd reader listed" "Virtual PCD 00 00" "$OUT"
 expect_contains "readers: the card's ATR" "3B9F96801FC78031E073FE211B633A204E8300900093" "$OUT"
 run_capture readers_json rig -- "$ESIMCTL" --json readers
 expect_eq "readers --json: card present in reader 0" true "$(jq -r '.readers[0].cardPresent' <<<"$OUT")"
+# --names (what shell completion runs on each Tab): the names only, and the card never gets an
+# APDU (the card's -v log: listing with identification sends some, --names none).
+# shellcheck disable=SC2016
+apdus_after='"$1" "${@:2}"; grep -c "> ..\(A40400\|E29100\|700000\)" "$ESIMCTL_RIG_DIR/vcard.log"'
+run_capture readers_names rig --vcard-arg -v -- bash -c "$apdus_after" _ "$ESIMCTL" readers --names
+expect_eq "readers --names: vpcd's two readers, then no APDU reached the card" \
+  $'Virtual PCD 00 00\nVirtual PCD 00 01\n0' "$OUT"
+run_capture readers_identify rig --vcard-arg -v -- bash -c "$apdus_after" _ "$ESIMCTL" readers
+expect_eq "readers (identifying): the card got APDUs (the check above can fail)" yes \
+  "$([ "$(tail -1 <<<"$OUT")" -gt 0 ] 2>/dev/null && echo yes || echo "no: $OUT")"
 
 # --- chip info ----------------------------------------------------------------------------
 run_capture chip rig -- "$ESIMCTL" chip info
