@@ -150,8 +150,18 @@ Result<Bytes> ParseHexAnswer(const std::string& info, const std::string& what) {
 Status BasicChannelRefused() {
   return Status(ErrorCode::kReaderError,
                 "over a modem esimctl works on a logical channel (the modem's telephony stack "
-                "owns the basic channel); this command was addressed to the basic channel or to "
-                "a channel that is not open");
+                "owns the basic channel); this command was addressed to the basic channel");
+}
+
+// A command on a logical channel this port does not have open. One lost with the port (the
+// modem reset, or the port was reopened) is the card's reset as the session sees it.
+Status ChannelNotOpen(int channel, bool lost) {
+  if (lost) {
+    return Status(ErrorCode::kCardRemoved,
+                  "logical channel " + std::to_string(channel) +
+                      " was lost: the modem reset or its port was reopened since it was opened");
+  }
+  return Status(ErrorCode::kReaderError, "logical channel " + std::to_string(channel) + " is not open");
 }
 
 }  // namespace
@@ -162,6 +172,7 @@ struct AtReader::Impl {
   std::unique_ptr<AtPort> port;
   bool cgla = true;
   std::set<int> open_channels;   // channel numbers handed out (CGLA mode)
+  std::set<int> lost_channels;   // handed out before the port closed, not handed out since
   std::map<int, int> sessions;   // channel -> modem session id (CGLA mode)
   size_t max_command = static_cast<size_t>(-1);
   size_t longest_accepted_line = 0;
@@ -176,17 +187,25 @@ struct AtReader::Impl {
       (void)port->Command("AT+CCHC=" + std::to_string(sid), "", options.probe_timeout_ms);
     }
     sessions.clear();
-    open_channels.clear();
+    LoseChannels();
     port.reset();
+  }
+
+  // The port went away: every channel handed out is gone with it.
+  void LoseChannels() {
+    lost_channels.insert(open_channels.begin(), open_channels.end());
+    open_channels.clear();
   }
 
   Status Setup() {
     ESIM_ASSIGN_OR_RETURN(port, AtPort::Open(device, options.baud));
-    // A modem may have junk pending or be busy finishing something: AT a few times.
+    // A modem may have junk pending or be busy finishing something: a few tries. ATE0 (echo off)
+    // is the liveness probe itself, one exchange less on every Open; a modem that refuses it
+    // gets a plain AT last (echoes are skipped anyway).
     Status last;
     bool alive = false;
     for (int attempt = 0; attempt < 3 && !alive; ++attempt) {
-      Result<AtAnswer> answer = port->Command("AT", "", options.probe_timeout_ms);
+      Result<AtAnswer> answer = port->Command(attempt < 2 ? "ATE0" : "AT", "", options.probe_timeout_ms);
       if (answer.ok() && answer.value().ok()) alive = true;
       else if (!answer.ok()) last = answer.status();
       if (!answer.ok() && answer.status().code() == ErrorCode::kCardRemoved) break;
@@ -199,18 +218,17 @@ struct AtReader::Impl {
     // most: a program waits for each answer): then ours follows within a modem's AT time. Read
     // up to a short quiet gap so the probes below each get their own answer, not the previous.
     port->Drain(kSyncQuietMs, static_cast<int>(options.probe_timeout_ms));
-    ESIM_ASSIGN_OR_RETURN(AtAnswer echo, port->Command("ATE0", "", options.probe_timeout_ms));
-    (void)echo;  // a modem without ATE0 still works: echoes are skipped anyway
     auto supported = [&](const std::string& test) -> Result<bool> {
       ESIM_ASSIGN_OR_RETURN(AtAnswer a, port->Command(test, "", options.probe_timeout_ms));
       return a.ok();
     };
     cgla = false;
     if (options.allow_cgla) {
+      // TS 27.007 defines CCHO, CGLA and CCHC together: CCHC is not probed (a modem that has the
+      // first two has it, and its answer is never relied on: CloseSession ignores it).
       ESIM_ASSIGN_OR_RETURN(bool ccho, supported("AT+CCHO=?"));
       ESIM_ASSIGN_OR_RETURN(bool cgla_ok, ccho ? supported("AT+CGLA=?") : Result<bool>(false));
-      ESIM_ASSIGN_OR_RETURN(bool cchc, cgla_ok ? supported("AT+CCHC=?") : Result<bool>(false));
-      cgla = ccho && cgla_ok && cchc;
+      cgla = ccho && cgla_ok;
     }
     if (!cgla) {
       ESIM_ASSIGN_OR_RETURN(bool csim, supported("AT+CSIM=?"));
@@ -309,6 +327,7 @@ struct AtReader::Impl {
         return Bytes{0x6A, 0x81};
       }
       open_channels.insert(number);
+      lost_channels.erase(number);
       if (p2 == 0) return Bytes{static_cast<uint8_t>(number), 0x90, 0x00};
       return Bytes{0x90, 0x00};
     }
@@ -318,7 +337,8 @@ struct AtReader::Impl {
       open_channels.erase(number);
       return Bytes{0x90, 0x00};
     }
-    if (channel == 0 || open_channels.count(channel) == 0) return BasicChannelRefused();
+    if (channel == 0) return BasicChannelRefused();
+    if (open_channels.count(channel) == 0) return ChannelNotOpen(channel, lost_channels.count(channel) != 0);
     if (ins == kInsSelect && p1 == 0x04 && command.size() >= 5) {
       const size_t lc = command[4];
       if (lc == 0 || command.size() < 5 + lc) {
@@ -365,7 +385,7 @@ Result<Bytes> AtReader::Transmit(ByteView command) {
     // The port is gone: its sessions went with it.
     for (const auto& [channel, sid] : impl_->sessions) Unpublish(impl_->port->fd(), sid);
     impl_->sessions.clear();
-    impl_->open_channels.clear();
+    impl_->LoseChannels();
   }
   return answer;
 }

@@ -9,13 +9,13 @@
 //     and selects, and names a session id); every later command on that channel is sent as
 //     AT+CGLA=<session>,<len>,"<hex>"; MANAGE CHANNEL close becomes AT+CCHC=<session>. The
 //     SELECT's answer is a bare 9000 (CCHO returns no FCI; nothing above reads it).
-//   - CSIM (fallback, when AT+CCHO/CGLA/CCHC=? are refused): every C-APDU goes unchanged in
+//   - CSIM (fallback, when AT+CCHO=? or AT+CGLA=? is refused): every C-APDU goes unchanged in
 //     AT+CSIM=<len>,"<hex>", so esimctl's own MANAGE CHANNEL and SELECT reach the card. A
 //     command on the basic channel is refused (kReaderError): the modem's telephony stack owns
 //     channel 0, so the session always works on a logical channel over a modem.
 // The port is opened raw (termios), locked (flock LOCK_EX|LOCK_NB and TIOCEXCL: another
-// program's AT commands cannot interleave with ours), checked with AT, and echo is turned off
-// with ATE0 for the session (not restored: the next program sets what it needs).
+// program's AT commands cannot interleave with ours), checked with ATE0, which also turns echo
+// off for the session (not restored: the next program sets what it needs).
 // Unsolicited result lines (+CREG:, RING, ...) are skipped wherever they arrive; answers may
 // come in pieces. Final results: OK, ERROR, +CME ERROR: <n>. A command the modem does not
 // answer within the timeout gives kReaderError, and the reader drains the port before the next
@@ -52,13 +52,13 @@ namespace esim {
 struct AtReaderOptions {
   uint32_t baud = 115200;               // --baud; a pty or a USB CDC port ignores it
   uint32_t command_timeout_ms = 30000;  // per APDU command: a BPP segment can take seconds
-  uint32_t probe_timeout_ms = 2000;     // AT, ATE0, =? tests, CCHC
+  uint32_t probe_timeout_ms = 2000;     // ATE0 (AT), =? tests, CCHC
   bool allow_cgla = true;               // false: CSIM only (tests, and --at-mode csim)
 };
 
 class AtReader : public Reader {
  public:
-  // Opens `device` (e.g. /dev/ttyUSB2), locks it, checks AT, ATE0, picks CGLA or CSIM.
+  // Opens `device` (e.g. /dev/ttyUSB2), locks it, checks ATE0 (echo off), picks CGLA or CSIM.
   // kReaderNotFound: no such device; kReaderBusy: another program holds it; kReaderError:
   // not a modem answering AT, or neither CGLA nor CSIM is offered.
   static Result<std::unique_ptr<AtReader>> Open(const std::string& device, AtReaderOptions options = {});

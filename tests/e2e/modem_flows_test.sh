@@ -73,10 +73,11 @@ expect_eq "profile list --json: three profiles" 3 "$(jq '.profiles | length' <<<
 both notes_empty notification list
 expect_eq "no notification yet" "No pending notifications." "$OUT"
 
-# The session over the modem: AT, echo off, the carrier chosen, one logical channel per command.
+# The session over the modem: ATE0 (liveness and echo off in one), the carrier chosen with two
+# probes, one logical channel per command.
 RX=$(sim_rx "$MODEM_LOG")
-expect_contains "modem: AT checked" $'\nAT\n' $'\n'"$RX"$'\n'
-expect_contains "modem: echo turned off" "ATE0" "$RX"
+expect_eq "modem: each Open starts with ATE0, then the two probes" $'ATE0\nAT+CCHO=?\nAT+CGLA=?' "$(head -3 <<<"$RX")"
+expect_eq "modem: no plain AT and no CCHC=? probe" 0 "$(grep -c '^AT$\|^AT+CCHC=?$' <<<"$RX" || true)"
 expect_contains "modem: the ISD-R opened with AT+CCHO" 'AT+CCHO="A0000005591010FFFFFFFF8900000100"' "$RX"
 expect_eq "modem: every CCHO closed again with CCHC" "$(grep -c '^AT+CCHO="' <<<"$RX")" \
   "$(grep -c '^AT+CCHC=[0-9]' <<<"$RX")"

@@ -34,7 +34,7 @@ wait "$FIRST"
 FIRST_RC=$?
 set -e
 expect_eq "the first esimctl finished normally" 0 "$FIRST_RC"
-expect_eq "the second esimctl sent nothing: one AT check in the log, the first's" 1 "$(grep -c '^rx AT$' "$BUSY_LOG")"
+expect_eq "the second esimctl sent nothing: one ATE0 check in the log, the first's" 1 "$(grep -c '^rx ATE0$' "$BUSY_LOG")"
 
 # === SIGTERM mid-command: the channel is closed ================================================
 CCHC_BEFORE=$(grep -c '^rx AT+CCHC=[0-9]' "$BUSY_LOG")

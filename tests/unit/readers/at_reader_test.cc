@@ -151,7 +151,7 @@ TEST(AtReaderTest, BasicChannelIsRefusedInCglaMode) {
   Result<Bytes> answer = (*reader)->Transmit(Hex("80E2910003BF2D0000"));
   ASSERT_FALSE(answer.ok());
   EXPECT_EQ(answer.status().code(), ErrorCode::kReaderError);
-  EXPECT_NE(answer.status().message().find("logical channel"), std::string::npos);
+  EXPECT_NE(answer.status().message().find("addressed to the basic channel"), std::string::npos);
   // An opened but unmapped channel too.
   ASSERT_TRUE((*reader)->Transmit(kOpenChannel).ok());
   EXPECT_FALSE((*reader)->Transmit(Hex("81E2910003BF2D0000")).ok());
@@ -303,7 +303,12 @@ TEST(AtReaderTest, ReconnectForgetsChannelsAndWorksAgain) {
   ASSERT_EQ(OpenIsdr(**reader), 1);
   ASSERT_TRUE((*reader)->Reconnect(false).ok());
   EXPECT_TRUE(modem.ReceivedLine("AT+CCHC=1"));
-  EXPECT_FALSE((*reader)->Transmit(Hex("81E2910003BF2D0000")).ok());
+  Result<Bytes> lost = (*reader)->Transmit(Hex("81E2910003BF2D0000"));
+  ASSERT_FALSE(lost.ok());
+  // Says what happened to channel 1 (not that it was the basic channel): a card reset to the session.
+  EXPECT_EQ(lost.status().code(), ErrorCode::kCardRemoved);
+  EXPECT_NE(lost.status().message().find("logical channel 1 was lost: the modem reset"), std::string::npos)
+      << lost.status().message();
   ASSERT_EQ(OpenIsdr(**reader), 1);
 }
 

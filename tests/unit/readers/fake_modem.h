@@ -44,8 +44,8 @@ struct FakeModemConfig {
   int late_ms = 0;
   int hangup_apdu = 0;         // at the K-th APDU command the master closes (no answer)
   int error_apdu = 0;          // the K-th APDU command answers a plain ERROR
-  int junk_at = 0;             // the first N "AT" commands answer ERROR (junk pending)
-  bool stale_answer = false;   // the first "AT" meets a killed program's late +CGLA answer first
+  int junk_at = 0;             // the first N "AT"/"ATE0" commands answer ERROR (junk pending)
+  bool stale_answer = false;   // the first "AT"/"ATE0" meets a killed program's late +CGLA answer first
   int answer_delay_ms = 0;     // every command takes this long (each answer read on its own)
 };
 
@@ -151,7 +151,7 @@ class FakeModem {
     auto cme = [&] { Line("+CME ERROR: 100"); };
     if (config_.line_limit != 0 && line.size() > config_.line_limit) return error();
     const bool cgla = !config_.csim_only;
-    if (line == "AT") {
+    if (line == "AT" || line == "ATE0") {
       if (config_.stale_answer && !stale_sent_) {
         // Busy finishing the killed program's command: its answer comes first, ours a bit later.
         stale_sent_ = true;
@@ -163,10 +163,7 @@ class FakeModem {
         --junk_left_;
         return error();
       }
-      return ok();
-    }
-    if (line == "ATE0") {
-      if (!config_.sticky_echo) echo_ = false;
+      if (line == "ATE0" && !config_.sticky_echo) echo_ = false;
       return ok();
     }
     if (line == "AT+CCHO=?" || line == "AT+CGLA=?" || line == "AT+CCHC=?") return cgla ? ok() : error();
