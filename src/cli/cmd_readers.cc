@@ -112,16 +112,14 @@ void RegisterReadersCommand(CLI::App& readers, CliContext& context) {
   readers.add_flag("--names", *names, "reader names only, one per line (for shell completion)")->group("");
   context.run = [&context, modems, names](Output& out) {
     if (*modems) return ListModemsCommand(context, out);
+    auto directory = ReaderDirectory::Open();
+    if (!directory.ok()) return out.Error(directory.status());
     if (*names) {
-      auto directory = ReaderDirectory::Open();
-      if (!directory.ok()) return out.Error(directory.status());
       auto list = (*directory)->Names();
       if (!list.ok()) return out.Error(list.status());
       for (const std::string& name : *list) out.Text(name);
       return 0;
     }
-    auto directory = ReaderDirectory::Open();
-    if (!directory.ok()) return out.Error(directory.status());
     auto all = (*directory)->ListWithCards(IdentifyOptions(context));
     if (!all.ok()) return out.Error(all.status());
     if (out.json()) {
